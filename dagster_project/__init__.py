@@ -1,0 +1,1 @@
+"""iom-warehouse: the nightly IOM performance warehouse (Dagster + dbt-duckdb)."""

@@ -1,0 +1,130 @@
+"""The `iom` command line: thin wrappers over the package."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
+
+
+def _data_dir() -> Path:
+    return Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+def _landing_dir() -> Path:
+    return Path(os.environ.get("IOM_LANDING_DIR", DEFAULT_LANDING_DIR)).resolve()
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from dagster_project.demo.generator import generate_landing
+
+    out = Path(args.out) if args.out else _landing_dir()
+    result = generate_landing(
+        out,
+        seed=args.seed,
+        nominals=args.nominals,
+        extract_date=args.extract_date,
+        bad_rows=args.bad_rows,
+    )
+    total = sum(result.rows.values())
+    print(f"Wrote {len(result.rows)} feeds ({total} rows) to {result.out_dir}")
+    for name, rows in sorted(result.rows.items()):
+        print(f"  {name:24} {rows:>9}")
+    if result.bad_rows:
+        print(f"  injected bad rows: {len(result.bad_rows)} (listed in _injected_bad_rows.json)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from dagster_project.runner import run_pipeline
+
+    outcome = run_pipeline(
+        _data_dir(),
+        landing_dir=Path(args.landing) if args.landing else None,
+        as_of=args.as_of,
+    )
+    if outcome.success:
+        print(f"Run {outcome.run_id} succeeded; marts published to {_data_dir()}")
+        return 0
+    print(f"Run {outcome.run_id} FAILED; nothing was published.", file=sys.stderr)
+    for failure in outcome.failures:
+        print(f"  {failure}", file=sys.stderr)
+    return 1
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from dagster_project.query import NotPublishedError, format_table, run_query
+
+    try:
+        result = run_query(_data_dir() / "analytics.duckdb", args.query)
+    except NotPublishedError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if result.columns:
+        print(format_table(result.columns, result.rows))
+        print(f"({len(result.rows)} rows)")
+    return 0
+
+
+def cmd_scorecard(args: argparse.Namespace) -> int:
+    from dagster_project.query import NotPublishedError, format_table, run_query
+
+    try:
+        result = run_query(
+            _data_dir() / "analytics.duckdb",
+            "select section, metric, breakdown, value, value_label, numerator, denominator, unit "
+            "from scorecard order by section, metric, breakdown",
+        )
+    except NotPublishedError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(format_table(result.columns, result.rows))
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="iom", description="IOM performance warehouse")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str):
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    demo = add("demo-data", cmd_demo_data, "Write a synthetic landing folder with a manifest.")
+    demo.add_argument("--out", help="landing folder (default: IOM_LANDING_DIR or data/landing)")
+    demo.add_argument("--seed", type=int, default=2019)
+    demo.add_argument("--nominals", type=int, default=484)
+    demo.add_argument("--extract-date", type=_iso_date, default=date(2019, 3, 31))
+    demo.add_argument("--bad-rows", type=float, default=0.0, help="share of bad rows to inject")
+
+    run = add("run", cmd_run, "Materialise every asset once, in process, then publish.")
+    run.add_argument("--landing", help="landing folder (default: IOM_LANDING_DIR)")
+    run.add_argument("--as-of", type=_iso_date, help="as-of date (default: the extract date)")
+
+    sql = add("sql", cmd_sql, "Read-only SQL against the published marts.")
+    sql.add_argument("query")
+
+    add("scorecard", cmd_scorecard, "Print the published scorecard.")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""The one Definitions object: assets, checks, job, schedule and injected resources."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.ingest.assets import feed_assets
+from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
+from dagster_project.project import DBT_EXECUTABLE, dbt_project
+from dagster_project.publication import published_marts
+from dagster_project.resources import (
+    LandingResource,
+    PseudonymiserResource,
+    RunSettingsResource,
+    WarehouseResource,
+)
+
+NIGHTLY_JOB_NAME = "nightly_warehouse"
+
+# In process: DuckDB has one writer per file, so Python assets and dbt must take turns,
+# and one process avoids paying Dagster's start-up per step.
+nightly_job = dg.define_asset_job(
+    name=NIGHTLY_JOB_NAME,
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="Load every feed, build every dbt model and check, publish the marts.",
+)
+
+nightly_schedule = dg.ScheduleDefinition(
+    name="nightly_warehouse_schedule",
+    job=nightly_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Europe/London",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Every night at 02:00 UK time, after the extracts have landed.",
+)
+
+
+def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> dict[str, object]:
+    return {
+        "warehouse": WarehouseResource(data_dir=str(data_dir)),
+        "landing": LandingResource(landing_dir=str(landing_dir)),
+        "pseudonymiser": PseudonymiserResource(key=pseudonym_key),
+        "run_settings": RunSettingsResource(),
+        "dbt": DbtCliResource(
+            project_dir=dbt_project,
+            profiles_dir=str(dbt_project.profiles_dir),
+            dbt_executable=str(DBT_EXECUTABLE),
+        ),
+    }
+
+
+def resources_from_environment() -> dict[str, object]:
+    data_dir = Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR))
+    landing_dir = Path(os.environ.get("IOM_LANDING_DIR", DEFAULT_LANDING_DIR))
+    return build_resources(data_dir, landing_dir, os.environ.get("IOM_PSEUDONYM_KEY", ""))
+
+
+defs = dg.Definitions(
+    assets=[*feed_assets, iom_dbt_models, published_marts],
+    jobs=[nightly_job],
+    schedules=[nightly_schedule],
+    resources=resources_from_environment(),
+)

@@ -1,0 +1,1 @@
+"""Ingestion of the nightly source feeds: contract, validation, quarantine, one asset per feed."""

@@ -1,0 +1,46 @@
+"""The asset that publishes the marts, downstream of every mart and every blocking check."""
+
+import dagster as dg
+
+from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.ingest.assets import feed_assets
+from dagster_project.publish import activate_version, build_version, prune_versions
+from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+
+PUBLISH_GROUP = "publication"
+
+
+@dg.asset(
+    key="published_marts",
+    group_name=PUBLISH_GROUP,
+    kinds={"duckdb", "parquet"},
+    # Every upstream asset, not just the marts: any failure anywhere means nothing is published.
+    deps=[*(a.key for a in feed_assets), *iom_dbt_models.keys],
+    description=(
+        "The marts as analysts read them: data/analytics.duckdb (schema marts) and "
+        "data/marts/*.parquet, swapped in atomically as a new dated version; only runs "
+        "when every upstream asset and blocking check succeeded."
+    ),
+)
+def published_marts(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    landing: LandingResource,
+    run_settings: RunSettingsResource,
+) -> dg.MaterializeResult:
+    as_of = run_settings.as_of_date(landing)
+    version = build_version(
+        warehouse.warehouse_path, warehouse.root, context.run_id, as_of, checks={}
+    )
+    activate_version(warehouse.root, version)
+    removed = prune_versions(warehouse.root, keep=warehouse.keep_versions)
+    context.log.info(f"Published version {version.version_id} ({len(version.tables)} marts)")
+    return dg.MaterializeResult(
+        metadata={
+            "version": version.version_id,
+            "as_of": version.as_of,
+            "tables": dg.MetadataValue.json(version.tables),
+            "versions_pruned": len(removed),
+            "path": dg.MetadataValue.path(str(warehouse.analytics_path)),
+        }
+    )

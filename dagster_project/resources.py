@@ -1,0 +1,122 @@
+"""Resources injected into every asset: warehouse, landing folder, pseudonymiser, run settings."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+# The demo key is public on purpose: it only ever protects synthetic data.
+DEMO_PSEUDONYM_KEY = "iom-warehouse-DEMO-KEY-not-for-real-data"
+MANIFEST_NAME = "_manifest.json"
+
+log = logging.getLogger(__name__)
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse being built, and the published copy analysts read."""
+
+    data_dir: str
+    keep_versions: int = 14
+
+    @property
+    def root(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def analytics_path(self) -> Path:
+        return self.root / "analytics.duckdb"
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the warehouse; closed on exit so dbt can take the single writer lock."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.warehouse_path), read_only=read_only)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    rows: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    extract_date: date
+    source: str
+    files: dict[str, FileEntry]
+
+
+class ManifestError(Exception):
+    """The landing folder's manifest is missing or unreadable."""
+
+
+class LandingResource(dg.ConfigurableResource):
+    """The landing folder of the nightly extract (read only: nothing is written here)."""
+
+    landing_dir: str
+
+    @property
+    def root(self) -> Path:
+        return Path(self.landing_dir).resolve()
+
+    def manifest(self) -> Manifest:
+        path = self.root / MANIFEST_NAME
+        if not path.is_file():
+            raise ManifestError(f"{path}: manifest missing from the landing folder")
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            files = {
+                name: FileEntry(rows=int(entry["rows"]), sha256=str(entry["sha256"]))
+                for name, entry in raw["files"].items()
+            }
+            return Manifest(
+                extract_date=date.fromisoformat(raw["extract_date"]),
+                source=str(raw.get("source", "")),
+                files=files,
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ManifestError(f"{path}: unreadable manifest ({exc})") from exc
+
+
+class PseudonymiserResource(dg.ConfigurableResource):
+    """Keyed pseudonyms (HMAC-SHA256) replacing nominal_id and case_id during ingestion."""
+
+    key: str = ""
+
+    @property
+    def uses_demo_key(self) -> bool:
+        return not self.key
+
+    def pseudonymise(self, kind: str, value: str) -> str:
+        # The kind is part of the message so a nominal id and a case id never share a pseudonym.
+        secret = (self.key or DEMO_PSEUDONYM_KEY).encode()
+        digest = hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+        return digest[:20]
+
+
+class RunSettingsResource(dg.ConfigurableResource):
+    """Per-run settings: the as-of date (default: the extract date) and the bad-row limit."""
+
+    as_of: str = ""
+    max_bad_row_share: float = 0.05
+
+    def as_of_date(self, landing: LandingResource) -> date:
+        return date.fromisoformat(self.as_of) if self.as_of else landing.manifest().extract_date

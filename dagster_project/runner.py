@@ -1,0 +1,59 @@
+"""Runs the nightly job in process, exactly as the schedule would, and reports the outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dagster import DagsterEventType, DagsterInstance
+
+from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
+from dagster_project.instance import instance_for
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    success: bool
+    failures: list[str] = field(default_factory=list)
+
+
+def run_config_for(
+    data_dir: Path | None = None, landing_dir: Path | None = None, as_of: date | None = None
+) -> dict:
+    resources: dict[str, dict] = {}
+    if data_dir is not None:
+        resources["warehouse"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
+    if landing_dir is not None:
+        resources["landing"] = {"config": {"landing_dir": str(Path(landing_dir).resolve())}}
+    if as_of is not None:
+        resources["run_settings"] = {"config": {"as_of": as_of.isoformat()}}
+    return {
+        "resources": resources,
+        "loggers": {"console": {"config": {"log_level": "INFO"}}},
+    }
+
+
+def run_pipeline(
+    data_dir: Path,
+    landing_dir: Path | None = None,
+    as_of: date | None = None,
+    instance: DagsterInstance | None = None,
+) -> RunOutcome:
+    job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
+    result = job.execute_in_process(
+        run_config=run_config_for(data_dir, landing_dir, as_of),
+        instance=instance or instance_for(data_dir),
+        raise_on_error=False,
+    )
+    failures = []
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            user = event.step_failure_data.user_failure_data
+            message = (user.description if user and user.description else None) or (
+                error.message.strip() if error else "unknown error"
+            )
+            failures.append(f"{event.step_key}: {message}")
+    return RunOutcome(run_id=result.run_id, success=result.success, failures=failures)

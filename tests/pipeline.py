@@ -1,0 +1,54 @@
+"""Runs the real pipeline (Dagster job, dbt build, publication) on a landing folder for tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from dagster import DagsterInstance
+
+from dagster_project.runner import RunOutcome, run_pipeline
+
+
+@dataclass
+class PipelineRun:
+    landing: Path
+    data_dir: Path
+    outcome: RunOutcome
+
+    @contextmanager
+    def warehouse(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.data_dir / "warehouse.duckdb"), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = duckdb.connect(str(self.data_dir / "analytics.duckdb"), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def rows(self, sql: str, params: list | None = None) -> list[tuple]:
+        with self.warehouse() as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def dicts(self, sql: str, params: list | None = None) -> list[dict]:
+        with self.warehouse() as con:
+            cursor = con.execute(sql, params or [])
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def run_on(landing: Path, data_dir: Path, as_of: date | None = None) -> PipelineRun:
+    """One real run in process with a throwaway Dagster instance."""
+    with DagsterInstance.ephemeral() as instance:
+        outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
+    return PipelineRun(landing=landing, data_dir=data_dir, outcome=outcome)
