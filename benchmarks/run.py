@@ -21,6 +21,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -99,6 +100,11 @@ def _rrs_baseline_seconds(warehouse: Path) -> float | None:
         con.close()
 
 
+def _cpu_s(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(landing: Path, data_dir: Path, out: Path) -> int:
     started = time.perf_counter()
     from dagster_project.instance import instance_for
@@ -116,10 +122,12 @@ def child(landing: Path, data_dir: Path, out: Path) -> int:
         "total_s": finished - started,
         **_events(instance, outcome.run_id),
         "rrs_baseline_s": _rrs_baseline_seconds(data_dir / "warehouse.duckdb"),
-        # ru_maxrss is in KiB on Linux. SELF: the Dagster process (ingestion, Python assets);
-        # CHILDREN: the largest dbt process (DuckDB work of the models).
+        # ru_maxrss is in KiB on Linux: the Dagster process itself (ingestion, Python assets).
+        # Its children's figure is useless (exec carries the parent's high-water mark over);
+        # the parent samples the whole tree instead.
         "rss_self_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "rss_dbt_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "cpu_self_s": _cpu_s(resource.RUSAGE_SELF),
+        "cpu_dbt_s": _cpu_s(resource.RUSAGE_CHILDREN),
     }
     out.write_text(json.dumps(measured, indent=2))
     return 0 if outcome.success else 1
@@ -135,6 +143,8 @@ class ScaleResult:
     generate_s: float
     load_before: float
     peak_rss_mib: float
+    peak_tree_rss_mib: float
+    cpu_s: float
     measured: dict[str, Any]
 
     @property
@@ -170,6 +180,8 @@ class ScaleResult:
             "generate_s": round(self.generate_s, 3),
             "load_average_before": self.load_before,
             "peak_rss_mib": round(self.peak_rss_mib, 1),
+            "peak_tree_rss_mib": round(self.peak_tree_rss_mib, 1),
+            "cpu_s": round(self.cpu_s, 1),
             "rows_per_s": round(self.input_rows / self.total_s),
             **self.measured,
         }
@@ -177,6 +189,44 @@ class ScaleResult:
 
 def _is_dbt_step(step_key: str) -> bool:
     return "dbt" in step_key.lower()
+
+
+def _tree(pid: int) -> list[int]:
+    """The process and its descendants, from /proc (no psutil)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children)
+    return found
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the resident memory of a process tree: the Dagster process and dbt together."""
+
+    def __init__(self, pid: int, every_s: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every_s = pid, every_s
+        self.peak_kib = 0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.every_s):
+            self.peak_kib = max(self.peak_kib, sum(_rss_kib(p) for p in _tree(self.pid)))
 
 
 def run_scale(nominals: int, work: Path) -> ScaleResult:
@@ -197,12 +247,18 @@ def run_scale(nominals: int, work: Path) -> ScaleResult:
             stderr=subprocess.STDOUT,
             env={**os.environ, "DAGSTER_HOME": str(data_dir / "dagster_home")},
         )
+        memory = TreeMemory(process.pid)
+        memory.start()
         # wait4: this child's own rusage; its maxrss is the largest process in its tree.
         _, status, usage = os.wait4(process.pid, 0)
+        memory.done.set()
+        memory.join()
         process.returncode = os.waitstatus_to_exitcode(status)
     if not out.is_file():
-        sys.exit(f"the run at {nominals} nominals crashed; see the tail of {log}:\n"
-                 + "\n".join(log.read_text().splitlines()[-30:]))
+        sys.exit(
+            f"the run at {nominals} nominals crashed; see the tail of {log}:\n"
+            + "\n".join(log.read_text().splitlines()[-30:])
+        )
     measured = json.loads(out.read_text())
     if not measured["success"]:
         sys.exit(f"the run at {nominals} nominals failed: {measured['failures']}")
@@ -212,6 +268,10 @@ def run_scale(nominals: int, work: Path) -> ScaleResult:
         generate_s=generate_s,
         load_before=load_before,
         peak_rss_mib=usage.ru_maxrss / 1024,
+        peak_tree_rss_mib=memory.peak_kib / 1024,
+        # User plus system time of the whole process tree: steadier than wall time on a
+        # machine shared with other work.
+        cpu_s=usage.ru_utime + usage.ru_stime,
         measured=measured,
     )
 
@@ -229,24 +289,33 @@ def format_table(results: list[ScaleResult]) -> str:
     for key in step_keys:
         rows.append([f"step {key}", *(_cell(r.steps.get(key)) for r in results)])
     for key in model_keys:
-        rows.append(
-            [f"  dbt {key}", *(_cell(r.measured["dbt_models"].get(key)) for r in results)]
-        )
-    rows.append(["  dbt tests (sum)", *(_cell(sum(r.measured["dbt_tests"].values()))
-                                        for r in results)])
+        rows.append([f"  dbt {key}", *(_cell(r.measured["dbt_models"].get(key)) for r in results)])
+    rows.append(
+        ["  dbt tests (sum)", *(_cell(sum(r.measured["dbt_tests"].values())) for r in results)]
+    )
     rows.append(["TOTAL wall", *(_cell(r.total_s) for r in results)])
-    rows.append(["peak RSS, largest process (MiB)", *(_cell(r.peak_rss_mib, "{:.0f}")
-                                                       for r in results)])
-    rows.append(["  Dagster process (MiB)", *(_cell(r.measured["rss_self_mib"], "{:.0f}")
-                                              for r in results)])
-    rows.append(["  dbt process (MiB)", *(_cell(r.measured["rss_dbt_mib"], "{:.0f}")
-                                          for r in results)])
+    rows.append(["CPU (user + system, all processes)", *(_cell(r.cpu_s) for r in results)])
+    rows.append(["  Dagster process", *(_cell(r.measured["cpu_self_s"]) for r in results)])
+    rows.append(["  dbt processes", *(_cell(r.measured["cpu_dbt_s"]) for r in results)])
+    rows.append(
+        ["peak RSS, all processes (MiB)", *(_cell(r.peak_tree_rss_mib, "{:.0f}") for r in results)]
+    )
+    rows.append(
+        ["peak RSS, largest process (MiB)", *(_cell(r.peak_rss_mib, "{:.0f}") for r in results)]
+    )
+    rows.append(
+        ["  Dagster process (MiB)", *(_cell(r.measured["rss_self_mib"], "{:.0f}") for r in results)]
+    )
     rows.append(["rows per second", *(f"{r.input_rows / r.total_s:,.0f}" for r in results)])
     rows.append(["load average before", *(f"{r.load_before:.2f}" for r in results)])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                       for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -278,8 +347,11 @@ def ratios(results: list[ScaleResult]) -> dict[str, Any]:
 def format_ratios(found: dict[str, Any]) -> str:
     lines = ["", "Baselines (target in brackets)"]
     for scale, r in found["per_scale"].items():
-        rrs = (f"{r['rrs_vs_sql']:.2f}x ({r['rrs_asset_s']:.2f} s vs {r['rrs_baseline_sql_s']:.2f}"
-               " s)" if r["rrs_vs_sql"] is not None else "n/a (no RRS asset or no baseline SQL)")
+        rrs = (
+            f"{r['rrs_vs_sql']:.2f}x ({r['rrs_asset_s']:.2f} s vs {r['rrs_baseline_sql_s']:.2f} s)"
+            if r["rrs_vs_sql"] is not None
+            else "n/a (no RRS asset or no baseline SQL)"
+        )
         lines += [
             f"{int(scale):,} nominals:",
             f"  RRS asset / hand-written DuckDB SQL     {rrs} [<= {TARGETS['rrs_vs_sql']}x]",
@@ -300,14 +372,21 @@ def format_ratios(found: dict[str, Any]) -> str:
 
 
 def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def machine() -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo").read_text()
-    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
-                  if line.startswith("model name")), platform.processor())
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in cpuinfo.splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     meminfo = Path("/proc/meminfo").read_text().split()
     memory_kib = int(meminfo[meminfo.index("MemTotal:") + 1])
     return {
@@ -317,20 +396,26 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(memory_kib / 1024**2, 1),
         "platform": platform.platform(),
         "python": platform.python_version(),
-        **{name: version(name) for name in ("duckdb", "dbt-core", "dbt-duckdb", "dagster",
-                                            "dagster-dbt", "pandas")},
+        **{
+            name: version(name)
+            for name in ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "pandas")
+        },
     }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default=",".join(map(str, DEFAULT_SCALES)),
-                        help="comma-separated numbers of nominals (default: 500,5000,50000)")
+    parser.add_argument(
+        "--scales",
+        default=",".join(map(str, DEFAULT_SCALES)),
+        help="comma-separated numbers of nominals (default: 500,5000,50000)",
+    )
     parser.add_argument("--huge", action="store_true", help=f"also run {HUGE_SCALE:,} nominals")
     parser.add_argument("--no-save", action="store_true", help="print only; write no JSON")
     parser.add_argument("--work-dir", help="keep landing folders and warehouses here")
-    parser.add_argument("--child", nargs=3, metavar=("LANDING", "DATA_DIR", "OUT"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("LANDING", "DATA_DIR", "OUT"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args(argv)
     if args.child:
         return child(*(Path(p) for p in args.child))
