@@ -4,9 +4,8 @@ import os
 from pathlib import Path
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.dbt_assets import IomDbtCliResource, iom_dbt_models
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
@@ -45,7 +44,7 @@ def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> di
         "landing": LandingResource(landing_dir=str(landing_dir)),
         "pseudonymiser": PseudonymiserResource(key=pseudonym_key),
         "run_settings": RunSettingsResource(),
-        "dbt": DbtCliResource(
+        "dbt": IomDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
             dbt_executable=str(DBT_EXECUTABLE),

@@ -10,7 +10,7 @@ from dagster_project.ingest.store import (
     record_quarantine,
     replace_raw_table,
 )
-from dagster_project.ingest.validate import FeedFileError, file_sha256, read_feed
+from dagster_project.ingest.validate import FeedFileError, read_feed
 from dagster_project.resources import (
     LandingResource,
     ManifestError,
@@ -62,7 +62,7 @@ def load_feed(
                 )
             )
         replace_raw_table(con, validated)
-        record_load(con, context.run_id, validated, manifest.extract_date, file_sha256(path))
+        record_load(con, context.run_id, validated, manifest.extract_date, validated.sha256)
     reasons: dict[str, int] = {}
     for rejection in validated.rejections:
         reasons[rejection.reason] = reasons.get(rejection.reason, 0) + 1

@@ -37,6 +37,8 @@ class ValidatedFeed:
     rows_in: int
     columns: dict[str, list[str | None]]
     rejections: list[Rejection] = field(default_factory=list)
+    # Of the file as read, kept for the load log so the file is not read a second time.
+    sha256: str = ""
 
     @property
     def rows_loaded(self) -> int:
@@ -243,4 +245,6 @@ def read_feed(
             columns[out].append(row[out] or None)
         columns["source_line"].append(str(line))
     rejections.sort(key=lambda r: r.line)
-    return ValidatedFeed(feed=feed, rows_in=rows_in, columns=columns, rejections=rejections)
+    return ValidatedFeed(
+        feed=feed, rows_in=rows_in, columns=columns, rejections=rejections, sha256=actual_hash
+    )
