@@ -1,4 +1,4 @@
-"""A run that fails on bad input publishes nothing: analysts keep yesterday's marts, byte for byte."""
+"""A run failing on bad input publishes nothing: analysts keep yesterday's marts, byte for byte."""
 
 from __future__ import annotations
 
