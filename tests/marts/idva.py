@@ -4,14 +4,24 @@ from collections.abc import Iterator, Mapping, Sequence
 
 
 def assessment(assessment_id: str, nominal: str, on: str, score: int) -> dict[str, str]:
-    return {"assessment_id": assessment_id, "nominal_id": nominal, "assessment_date": on,
-            "ppit_score": str(score)}
+    return {
+        "assessment_id": assessment_id,
+        "nominal_id": nominal,
+        "assessment_date": on,
+        "ppit_score": str(score),
+    }
 
 
-def idva_case(case_id: str, nominal: str, referral: str, closure: str = "",
-              felt_safer: str = "") -> dict[str, str]:
-    return {"case_id": case_id, "nominal_id": nominal, "referral_date": referral,
-            "closure_date": closure, "felt_safer": felt_safer}
+def idva_case(
+    case_id: str, nominal: str, referral: str, closure: str = "", felt_safer: str = ""
+) -> dict[str, str]:
+    return {
+        "case_id": case_id,
+        "nominal_id": nominal,
+        "referral_date": referral,
+        "closure_date": closure,
+        "felt_safer": felt_safer,
+    }
 
 
 def runs(*counts: tuple[str, int]) -> list[str]:

@@ -7,7 +7,6 @@ extract of 2019-06-30, so that closures and assessments after the as-of date can
 """
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,11 @@ from tests.pipeline import PipelineRun, run_on
 AS_OF = date(2019, 3, 31)
 
 ND, CESS, SIG, SOME, DK = (
-    "NOT_DISCLOSED", "CESSATION", "SIGNIFICANT_REDUCTION", "SOME_REDUCTION", "DONT_KNOW",
+    "NOT_DISCLOSED",
+    "CESSATION",
+    "SIGNIFICANT_REDUCTION",
+    "SOME_REDUCTION",
+    "DONT_KNOW",
 )
 
 # The appendix table: cases per abuse type x outcome, 36 survivors.
@@ -101,9 +104,11 @@ def idva_fixture() -> tuple[list[dict], list[dict]]:
         # closed, not asked whether they felt safer, no outcome recorded
         idva_case("NOASK", "V1", "2018-06-01", "2019-02-01", ""),
     ]
-    outcomes = list(outcome_rows(CLOSED, {
-        abuse_type: runs(*counts.items()) for abuse_type, counts in PUBLISHED.items()
-    }))
+    outcomes = list(
+        outcome_rows(
+            CLOSED, {abuse_type: runs(*counts.items()) for abuse_type, counts in PUBLISHED.items()}
+        )
+    )
     # outcomes of cases not closed by the as-of date would add a 37th case to every type
     outcomes += outcome_rows(["OPEN1", "LATE1"], {t: [CESS, CESS] for t in PUBLISHED})
     return cases, outcomes
@@ -115,8 +120,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
     cases, outcomes = idva_fixture()
     landing = write_landing(
         tmp_path_factory.mktemp("dv") / "landing",
-        {"iom_register": spells, "ppit_assessments": assessments, "idva_cases": cases,
-         "idva_outcomes": outcomes},
+        {
+            "iom_register": spells,
+            "ppit_assessments": assessments,
+            "idva_cases": cases,
+            "idva_outcomes": outcomes,
+        },
         extract_date=date(2019, 6, 30),
     )
     result = run_on(landing, tmp_path_factory.mktemp("dv_data"), as_of=AS_OF)
@@ -160,8 +169,10 @@ def test_dv_outcomes_percentages_follow_from_their_counts(run: PipelineRun) -> N
     # 3 / 36 = 8.333...
     assert round(table[("STALKING", SOME)]["pct"], 2) == 8.33
     # emotional cessation 15 + significant 10 = 25 / 36 = 69.444... (the report said 67%)
-    assert {round(table[("EMOTIONAL", o)]["cessation_or_significant_pct"], 2)
-            for o in (ND, CESS, SIG, SOME, DK)} == {69.44}
+    assert {
+        round(table[("EMOTIONAL", o)]["cessation_or_significant_pct"], 2)
+        for o in (ND, CESS, SIG, SOME, DK)
+    } == {69.44}
     # physical 20 + 1 = 21 / 36 = 58.333...; sexual 9 + 0 = 25.0
     assert round(table[("PHYSICAL", DK)]["cessation_or_significant_pct"], 2) == 58.33
     assert table[("SEXUAL", ND)]["cessation_or_significant_pct"] == 25.0
@@ -180,10 +191,7 @@ def test_felt_safer_is_31_of_36_asked_closed_cases(run: PipelineRun) -> None:
 
 
 def test_ppit_pairs_respect_the_windows_and_skip_open_spells(run: PipelineRun) -> None:
-    pairs = {
-        r["spell_id"]: r
-        for r in run.dicts("select * from intermediate.int_dv_ppit_pairs")
-    }
+    pairs = {r["spell_id"]: r for r in run.dicts("select * from intermediate.int_dv_ppit_pairs")}
     # exited DV spells only: S4, S2b, S5 (open at the as-of date), S8 (later), S9 (GENERIC) out
     assert set(pairs) == {"S1", "S2", "S3", "S6", "S7"}
     got = {
@@ -229,7 +237,11 @@ def test_publishable_outcomes_hide_small_cells_and_are_published(run: PipelineRu
     physical = {o: table[("PHYSICAL", o)] for o in (ND, CESS, SIG, SOME, DK)}
     # 9, 6 and 1 are primary suppressed (three cells: no secondary needed); 20 and 0 shown
     assert {o: r["cases"] for o, r in physical.items()} == {
-        ND: None, CESS: 20, SIG: None, SOME: 0, DK: None,
+        ND: None,
+        CESS: 20,
+        SIG: None,
+        SOME: 0,
+        DK: None,
     }
     assert physical[SIG]["is_suppressed"] and physical[SIG]["pct"] is None
     assert physical[CESS]["total_cases"] == 36
