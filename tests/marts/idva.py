@@ -2,6 +2,16 @@
 
 from collections.abc import Iterator, Mapping, Sequence
 
+# the outcomes of feeds.md, in the order the appendix table lists its sub-counts
+ND, CESS, DK, SIG, SOME = (
+    "NOT_DISCLOSED",
+    "CESSATION",
+    "DONT_KNOW",
+    "SIGNIFICANT_REDUCTION",
+    "SOME_REDUCTION",
+)
+OUTCOMES = (ND, CESS, DK, SIG, SOME)
+
 
 def assessment(assessment_id: str, nominal: str, on: str, score: int) -> dict[str, str]:
     return {

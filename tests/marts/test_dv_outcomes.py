@@ -11,18 +11,22 @@ from datetime import date
 import pytest
 
 from tests.landing import spell, write_landing
-from tests.marts.idva import assessment, idva_case, outcome_rows, runs
+from tests.marts.idva import (
+    CESS,
+    DK,
+    ND,
+    OUTCOMES,
+    SIG,
+    SOME,
+    assessment,
+    idva_case,
+    outcome_rows,
+    runs,
+)
 from tests.pipeline import PipelineRun, run_on
 
 AS_OF = date(2019, 3, 31)
 
-ND, CESS, SIG, SOME, DK = (
-    "NOT_DISCLOSED",
-    "CESSATION",
-    "SIGNIFICANT_REDUCTION",
-    "SOME_REDUCTION",
-    "DONT_KNOW",
-)
 
 # The appendix table: cases per abuse type x outcome, 36 survivors.
 PUBLISHED = {
@@ -146,7 +150,7 @@ def test_dv_outcomes_has_every_abuse_type_and_outcome(run: PipelineRun) -> None:
     table = outcome_table(run)
     assert len(table) == 30
     assert {t for t, _ in table} == set(PUBLISHED)
-    assert {o for _, o in table} == {ND, CESS, SIG, SOME, DK}
+    assert {o for _, o in table} == set(OUTCOMES)
 
 
 def test_dv_outcomes_reproduces_the_published_counts(run: PipelineRun) -> None:
@@ -170,16 +174,13 @@ def test_dv_outcomes_percentages_follow_from_their_counts(run: PipelineRun) -> N
     assert round(table[("STALKING", SOME)]["pct"], 2) == 8.33
     # emotional cessation 15 + significant 10 = 25 / 36 = 69.444... (the report said 67%)
     assert {
-        round(table[("EMOTIONAL", o)]["cessation_or_significant_pct"], 2)
-        for o in (ND, CESS, SIG, SOME, DK)
+        round(table[("EMOTIONAL", o)]["cessation_or_significant_pct"], 2) for o in OUTCOMES
     } == {69.44}
     # physical 20 + 1 = 21 / 36 = 58.333...; sexual 9 + 0 = 25.0
     assert round(table[("PHYSICAL", DK)]["cessation_or_significant_pct"], 2) == 58.33
     assert table[("SEXUAL", ND)]["cessation_or_significant_pct"] == 25.0
     for abuse_type in PUBLISHED:
-        assert sum(table[(abuse_type, o)]["pct"] for o in (ND, CESS, SIG, SOME, DK)) == (
-            pytest.approx(100.0)
-        )
+        assert sum(table[(abuse_type, o)]["pct"] for o in OUTCOMES) == pytest.approx(100.0)
 
 
 def test_felt_safer_is_31_of_36_asked_closed_cases(run: PipelineRun) -> None:
@@ -234,7 +235,7 @@ def test_publishable_outcomes_hide_small_cells_and_are_published(run: PipelineRu
         cursor = con.execute("select * from marts.dv_outcomes_publishable")
         names = [d[0] for d in cursor.description]
         table = {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
-    physical = {o: table[("PHYSICAL", o)] for o in (ND, CESS, SIG, SOME, DK)}
+    physical = {o: table[("PHYSICAL", o)] for o in OUTCOMES}
     # 9, 6 and 1 are primary suppressed (three cells: no secondary needed); 20 and 0 shown
     assert {o: r["cases"] for o, r in physical.items()} == {
         ND: None,

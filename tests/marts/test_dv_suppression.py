@@ -15,17 +15,9 @@ One landing folder of 25 closed cases (threshold 10):
 import pytest
 
 from tests.landing import spell, write_landing
-from tests.marts.idva import idva_case, outcome_rows, runs
+from tests.marts.idva import CESS, DK, ND, OUTCOMES, SIG, SOME, idva_case, outcome_rows, runs
 from tests.pipeline import PipelineRun, run_on
 
-ND, CESS, SIG, SOME, DK = (
-    "NOT_DISCLOSED",
-    "CESSATION",
-    "SIGNIFICANT_REDUCTION",
-    "SOME_REDUCTION",
-    "DONT_KNOW",
-)
-OUTCOMES = (ND, CESS, SIG, SOME, DK)
 CASES = [f"K{i:02d}" for i in range(1, 26)]
 
 

@@ -78,8 +78,8 @@ final as (
         -- dates
         spells_with_baseline.entry_date,
         spells_with_baseline.exit_date,
-        cast(spells_with_baseline.baseline_date as date) as baseline_date,
-        cast(exit_assessments.exit_assessment_date as date) as exit_assessment_date
+        spells_with_baseline.baseline_date,
+        exit_assessments.exit_assessment_date
     from spells_with_baseline
     left join exit_assessments
         on spells_with_baseline.spell_id = exit_assessments.spell_id

@@ -5,15 +5,7 @@ with cases as (
 ),
 
 closed_cases as (
-    select
-        -- ids
-        case_key,
-        nominal_key,
-        -- attributes
-        felt_safer,
-        -- dates
-        referral_date,
-        closure_date
+    select *
     from cases
     where closure_date <= {{ as_of_date() }}
 )

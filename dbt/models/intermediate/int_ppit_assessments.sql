@@ -4,14 +4,7 @@ with assessments as (
 ),
 
 as_of_assessments as (
-    select
-        -- ids
-        assessment_id,
-        nominal_key,
-        -- measures
-        ppit_score,
-        -- dates
-        assessment_date
+    select *
     from assessments
     where assessment_date <= {{ as_of_date() }}
 )
