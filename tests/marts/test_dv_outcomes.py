@@ -251,3 +251,23 @@ def test_publishable_outcomes_hide_small_cells_and_are_published(run: PipelineRu
     # sexual: 23, 9, 4, 0, 0 -> two small cells, no secondary; combined share 9/36 hidden
     assert table[("SEXUAL", ND)]["cases"] == 23
     assert table[("SEXUAL", CESS)]["cases"] is None
+
+
+def test_idva_tables_hold_pseudonymous_case_keys_only(run: PipelineRun) -> None:
+    raw_ids = {*CLOSED, "OPEN1", "LATE1", "NOASK"}
+    for table in (
+        "raw.idva_cases",
+        "intermediate.int_idva_cases",
+        "intermediate.int_idva_outcomes",
+    ):
+        keys = {key for (key,) in run.rows(f"select distinct case_key from {table}")}
+        assert keys and not keys & raw_ids, table
+    with run.published() as con:
+        columns = {
+            name
+            for (name,) in con.execute(
+                "select column_name from information_schema.columns"
+                " where table_name like 'dv_outcomes%'"
+            ).fetchall()
+        }
+    assert "case_key" not in columns and "nominal_key" not in columns
