@@ -424,6 +424,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.huge and HUGE_SCALE not in scales:
         scales.append(HUGE_SCALE)
     started_at = datetime.now(UTC)
+    # Taken before the runs: the code measured, even if a commit lands while they run.
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = bool(_git("status", "--porcelain", "--untracked-files=no"))
     with tempfile.TemporaryDirectory(prefix="iom-bench-") as tmp:
         work = Path(args.work_dir).resolve() if args.work_dir else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -437,11 +440,10 @@ def main(argv: list[str] | None = None) -> int:
     print(format_ratios(found))
     if args.no_save:
         return 0
-    commit = _git("rev-parse", "--short", "HEAD")
     report = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "commit": commit,
-        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "dirty": dirty,
         "machine": machine(),
         "load_average_after": os.getloadavg(),
         "scales": [r.as_json() for r in results],
