@@ -17,12 +17,16 @@ SHOPLIFTING arrests (1 each), so rrs = 5 x convictions x arrests in the last 12 
 | S10 | N08 (C=5) | 2018-06-01 .. open, no arrests | 0 | 0 (2018-10-30) | 0 |
 """
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
+from dagster_project.paths import REPO_ROOT
 from tests.landing import custody, event, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 
@@ -240,3 +244,30 @@ def test_every_percentage_has_numerator_and_denominator(run: PipelineRun) -> Non
     assert {r[0] for r in run.rows("select distinct as_of::varchar from marts.scorecard")} == {
         AS_OF
     }
+
+
+def test_iom_scorecard_prints_figure_a_sections_with_counts(run: PipelineRun) -> None:
+    printed = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "scorecard"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "IOM_DATA_DIR": str(run.data_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    titles = [
+        "Process",
+        "Recidivism",
+        "Entry",
+        "Mid by cohort",
+        "Exit",
+        "Reduction",
+        "Significance",
+    ]
+    positions = [printed.index(f"\n{title}\n") for title in titles]
+    assert positions == sorted(positions)
+    assert "50.0% (3/6)" in printed  # successful exits
+    assert "12.5% (1/8)" in printed  # re-entered
+    assert "0-100 (4 of 10)" in printed  # mode entry band, tie to the lowest
+    header = next(line for line in printed.splitlines() if "2016" in line)
+    assert header.split() == ["2016", "2017", "2018"]  # cohort years as columns
