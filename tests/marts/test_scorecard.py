@@ -238,7 +238,7 @@ def test_significance(card: dict) -> None:
 def test_every_percentage_has_numerator_and_denominator(run: PipelineRun) -> None:
     missing = run.rows(
         "select metric, breakdown from marts.scorecard "
-        "where unit = 'pct' and (numerator is null or denominator is null)"
+        "where unit = 'pct' and value is not null and (numerator is null or denominator is null)"
     )
     assert missing == []
     assert {r[0] for r in run.rows("select distinct as_of::varchar from marts.scorecard")} == {
