@@ -3,10 +3,15 @@ folder; every expected figure below is worked out by hand from the rows in `land
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 
+from dagster_project.paths import REPO_ROOT
 from tests.landing import custody, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 
@@ -243,3 +248,40 @@ def test_no_nominal_is_counted_twice_in_a_month(run: PipelineRun):
         )
         == []
     )
+
+
+def test_live_cohort_command_prints_figure_b_for_the_last_months(run: PipelineRun):
+    result = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "live-cohort", "--months", "3"],
+        cwd=REPO_ROOT,
+        env={**os.environ, "IOM_DATA_DIR": str(run.data_dir)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Live cohort by month, Jan 2019 - Mar 2019 (at each month end)"
+    assert lines[1].split() == ["JAN", "FEB", "MAR"]
+    # label, then cells right-aligned: fields are separated by two spaces or more
+    cells = [re.split(r"\s{2,}", line.strip()) for line in lines[2:]]
+    table = {fields[0]: fields[1:] for fields in cells}
+    assert table == {
+        "live GENERIC": ["5", "5", "6"],
+        "live DV": ["3", "3", "3"],
+        "live total": ["8", "8", "9"],
+        "in custody GENERIC": ["2", "2", "2"],
+        "in custody DV": ["2", "2", "2"],
+        "in custody total": ["4", "4", "4"],
+        "... releasing to City": ["1", "1", "1"],
+        "... releasing to County North": ["0", "0", "0"],
+        "... releasing to County South": ["3", "3", "3"],
+        "releases due in window": ["JAN-MAR", "FEB-APR", "MAR-MAY"],
+        "due in next 3 months, GENERIC": ["1", "1", "1"],  # H, then K twice
+        "due in next 3 months, DV": ["0", "0", "0"],
+        "due in next 3 months, total": ["1", "1", "1"],
+        "due to City": ["0", "0", "0"],
+        "due to County North": ["1", "0", "0"],
+        "due to County South": ["0", "1", "1"],
+        "live watchlist": ["1", "1", "1"],
+        "total on IOM and watchlist": ["9", "9", "10"],
+    }
