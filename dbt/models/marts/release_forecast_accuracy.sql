@@ -48,10 +48,11 @@ overall as (
         cast(null as date) as window_end,
         'ALL' as window_label,
         count(*) as windows,
-        coalesce(sum(due_releases), 0) as due_releases,
-        coalesce(sum(actual_releases), 0) as actual_releases,
-        coalesce(sum(absolute_error), 0) as absolute_error,
-        coalesce(sum(early_releases), 0) as early_releases
+        -- a release can fall in up to three overlapping windows and is counted in each
+        cast(coalesce(sum(due_releases), 0) as bigint) as due_releases,
+        cast(coalesce(sum(actual_releases), 0) as bigint) as actual_releases,
+        cast(coalesce(sum(absolute_error), 0) as bigint) as absolute_error,
+        cast(coalesce(sum(early_releases), 0) as bigint) as early_releases
     from per_window
 ),
 
