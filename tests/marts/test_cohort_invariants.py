@@ -12,20 +12,12 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from dagster_project.live_cohort_view import COHORT_COLUMNS
 from tests.landing import custody, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 
 AS_OF = date(2019, 3, 31)
 AREAS = ("CITY", "COUNTY_NORTH", "COUNTY_SOUTH")
-COUNTS = (
-    "live_cohort",
-    "in_custody",
-    "in_custody_release_city",
-    "in_custody_release_county_north",
-    "in_custody_release_county_south",
-    "watchlist",
-    "live_plus_watchlist",
-)
 
 
 @dataclass(frozen=True)
@@ -130,7 +122,7 @@ def expected_cohort_monthly() -> dict[tuple[date, str], tuple[int, ...]]:
                     tally[key]["in_custody"] += 1
                     tally[key][f"in_custody_release_{episode.area.lower()}"] += 1
         for key, counts in tally.items():
-            expected[(month_end, key)] = tuple(counts[c] for c in COUNTS)
+            expected[(month_end, key)] = tuple(counts[c] for c in COHORT_COLUMNS)
     return expected
 
 
@@ -192,7 +184,7 @@ def random_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
 def _cohort(run: PipelineRun) -> dict[tuple[date, str], tuple[int, ...]]:
     with run.published() as con:
         rows = con.execute(
-            f"select month_end, scheme, {', '.join(COUNTS)} from marts.cohort_monthly"
+            f"select month_end, scheme, {', '.join(COHORT_COLUMNS)} from marts.cohort_monthly"
         ).fetchall()
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 
@@ -214,7 +206,7 @@ def assert_invariants(run: PipelineRun) -> None:
         # every nominal has one open spell, so one scheme, at a month end
         assert total == tuple(g + d for g, d in zip(generic, dv, strict=True)), month_end
         for row in (generic, dv, total):
-            counts = dict(zip(COUNTS, row, strict=True))
+            counts = dict(zip(COHORT_COLUMNS, row, strict=True))
             assert counts["live_plus_watchlist"] == counts["live_cohort"] + counts["watchlist"]
             assert counts["in_custody"] == sum(
                 counts[f"in_custody_release_{a.lower()}"] for a in AREAS
