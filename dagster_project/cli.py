@@ -72,18 +72,21 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
-    from dagster_project.query import NotPublishedError, format_table, run_query
+    from dagster_project.scorecard_view import print_scorecard
+
+    return print_scorecard(_data_dir() / "analytics.duckdb")
+
+
+def cmd_live_cohort(args: argparse.Namespace) -> int:
+    from dagster_project.live_cohort_view import format_figure_b, load_figure_b
+    from dagster_project.query import NotPublishedError
 
     try:
-        result = run_query(
-            _data_dir() / "analytics.duckdb",
-            "select section, metric, breakdown, value, value_label, numerator, denominator, unit "
-            "from scorecard order by section, metric, breakdown",
-        )
+        figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2
-    print(format_table(result.columns, result.rows))
+    print(format_figure_b(figure))
     return 0
 
 
@@ -118,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query")
 
     add("scorecard", cmd_scorecard, "Print the published scorecard.")
+
+    live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
+    live.add_argument("--months", type=int, default=7, help="last N month ends (default 7)")
     return parser
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.dbt_assets import IomDbtCliResource, iom_dbt_models
+from dagster_project.dbt_assets import IomDbtCliResource, dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
@@ -16,6 +16,7 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
+from dagster_project.scoring.assets import scoring_assets
 
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
@@ -59,7 +60,7 @@ def resources_from_environment() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[*feed_assets, iom_dbt_models, published_marts],
+    assets=[*feed_assets, *dbt_model_assets, *scoring_assets, published_marts],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources=resources_from_environment(),
