@@ -11,6 +11,7 @@ from dagster_project.ingest.assets import feed_assets
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.publication import published_marts
+from dagster_project.quality.checks import QualityResource, build_feed_checks, build_table_checks
 from dagster_project.resources import (
     LandingResource,
     PseudonymiserResource,
@@ -45,6 +46,7 @@ def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> di
         "landing": LandingResource(landing_dir=str(landing_dir)),
         "pseudonymiser": PseudonymiserResource(key=pseudonym_key),
         "run_settings": RunSettingsResource(),
+        "quality": QualityResource(),
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
@@ -61,6 +63,7 @@ def resources_from_environment() -> dict[str, object]:
 
 defs = dg.Definitions(
     assets=[*feed_assets, iom_dbt_models, published_marts],
+    asset_checks=[build_feed_checks(), *build_table_checks(list(iom_dbt_models.keys))],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources=resources_from_environment(),
