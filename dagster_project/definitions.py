@@ -11,7 +11,11 @@ from dagster_project.ingest.assets import feed_assets
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.publication import published_marts
-from dagster_project.quality.checks import QualityResource, build_feed_checks, build_table_checks
+from dagster_project.quality.checks import (
+    QualityResource,
+    build_all_feed_checks,
+    build_table_checks,
+)
 from dagster_project.resources import (
     LandingResource,
     PseudonymiserResource,
@@ -63,7 +67,7 @@ def resources_from_environment() -> dict[str, object]:
 
 defs = dg.Definitions(
     assets=[*feed_assets, iom_dbt_models, published_marts],
-    asset_checks=[build_feed_checks(), *build_table_checks(list(iom_dbt_models.keys))],
+    asset_checks=[*build_all_feed_checks(), *filter(None, [build_table_checks(iom_dbt_models)])],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources=resources_from_environment(),

@@ -4,8 +4,8 @@ import dagster as dg
 
 from dagster_project.dbt_assets import iom_dbt_models
 from dagster_project.ingest.assets import feed_assets
-from dagster_project.quality.results import summary as check_summary
 from dagster_project.publish import activate_version, build_version, prune_versions
+from dagster_project.quality.results import summary as check_summary
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 
 PUBLISH_GROUP = "publication"

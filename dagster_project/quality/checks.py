@@ -1,6 +1,7 @@
 """The quality checks as Dagster asset checks: blocking on errors, recorded in the warehouse."""
 
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -93,8 +94,13 @@ RECONCILIATIONS = (
     ),
 )
 COHORT_COUNTS = (
-    "live_cohort", "in_custody", "in_custody_release_city", "in_custody_release_county_north",
-    "in_custody_release_county_south", "watchlist", "live_plus_watchlist",
+    "live_cohort",
+    "in_custody",
+    "in_custody_release_city",
+    "in_custody_release_county_north",
+    "in_custody_release_county_south",
+    "watchlist",
+    "live_plus_watchlist",
 )
 
 
@@ -115,7 +121,9 @@ def _result(outcome: CheckOutcome, description: str | None = None) -> dg.AssetCh
         asset_key=dg.AssetKey(outcome.asset.split("/")),
         check_name=outcome.check_name,
         passed=outcome.passed,
-        severity=dg.AssetCheckSeverity.WARN if outcome.severity == WARN else dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.WARN
+        if outcome.severity == WARN
+        else dg.AssetCheckSeverity.ERROR,
         description=description,
         metadata={"observed": outcome.observed_value, "seconds": round(outcome.seconds, 3)},
     )
@@ -130,7 +138,7 @@ def _publish_and_record(
     selected = _selected(context)
     outcomes = [o for o in outcomes if (o.asset, o.check_name) in selected]
     with warehouse.connect() as con:
-        record(con, context.run_id, outcomes)
+        record(con, context.run.run_id, outcomes)
     for outcome in outcomes:
         if not outcome.passed:
             log = context.log.error if outcome.severity == ERROR else context.log.warning
@@ -185,110 +193,158 @@ def feed_outcomes(
     previous_rows = loads[1][1] if len(loads) > 1 else None
     drop = 1 - rows_in / previous_rows if previous_rows else 0.0
     return [
-        CheckOutcome(asset, "rows_reconcile", ERROR, rows_in == loaded + quarantined,
-                     f"{rows_in} in, {loaded} loaded, {quarantined} quarantined"),
-        CheckOutcome(asset, "quarantine_share", ERROR, share <= max_bad_row_share,
-                     f"{share:.2%} quarantined (limit {max_bad_row_share:.0%})"),
-        CheckOutcome(asset, "extract_date_not_older", ERROR,
-                     published is None or extract_date >= published,
-                     f"extract {extract_date}, published {published or 'none'}"),
-        CheckOutcome(asset, "row_count_drop", WARN, drop <= max_row_drop_share,
-                     f"{rows_in} rows, last run {previous_rows if previous_rows is not None else 'none'}"
-                     f" ({drop:.0%} drop, limit {max_row_drop_share:.0%})"),
+        CheckOutcome(
+            asset,
+            "rows_reconcile",
+            ERROR,
+            rows_in == loaded + quarantined,
+            f"{rows_in} in, {loaded} loaded, {quarantined} quarantined",
+        ),
+        CheckOutcome(
+            asset,
+            "quarantine_share",
+            ERROR,
+            share <= max_bad_row_share,
+            f"{share:.2%} quarantined (limit {max_bad_row_share:.0%})",
+        ),
+        CheckOutcome(
+            asset,
+            "extract_date_not_older",
+            ERROR,
+            published is None or extract_date >= published,
+            f"extract {extract_date}, published {published or 'none'}",
+        ),
+        CheckOutcome(
+            asset,
+            "row_count_drop",
+            WARN,
+            drop <= max_row_drop_share,
+            f"{rows_in} rows, last run {previous_rows if previous_rows is not None else 'none'}"
+            f" ({drop:.0%} drop, limit {max_row_drop_share:.0%})",
+        ),
     ]
 
 
-def build_feed_checks() -> dg.AssetChecksDefinition:
+def build_feed_checks(feed: str) -> dg.AssetChecksDefinition:
+    """One check step per feed: a step over several feeds would wait for all of them, while
+    feeds depend on each other (a cycle Dagster resolves by splitting steps)."""
+    asset = dg.AssetKey(["raw", feed])
     specs = [
-        dg.AssetCheckSpec(name, asset=dg.AssetKey(["raw", feed.name]), description=description,
-                          blocking=severity == ERROR)
-        for feed in feeds()
+        dg.AssetCheckSpec(name, asset=asset, description=description, blocking=severity == ERROR)
         for name, (severity, description) in FEED_CHECKS.items()
     ]
 
-    @dg.multi_asset_check(specs=specs, name="feed_checks", can_subset=True,
-                          description="Load reconciliation, quarantine and run-over-run checks.")
+    @dg.multi_asset_check(
+        specs=specs,
+        name=f"{feed}_feed_checks",
+        can_subset=True,
+        description=f"Load reconciliation, quarantine and run-over-run checks of {feed}.",
+    )
     def feed_checks(
         context: dg.AssetCheckExecutionContext,
         warehouse: WarehouseResource,
         run_settings: RunSettingsResource,
         quality: QualityResource,
     ) -> Iterable[dg.AssetCheckResult]:
-        published = published_extract_date(warehouse.root)
-        outcomes = []
         with warehouse.connect(read_only=True) as con:
-            for feed in feeds():
-                outcomes += feed_outcomes(con, feed.name, published,
-                                          run_settings.max_bad_row_share,
-                                          quality.max_row_drop_share)
+            outcomes = feed_outcomes(
+                con,
+                feed,
+                published_extract_date(warehouse.root),
+                run_settings.max_bad_row_share,
+                quality.max_row_drop_share,
+            )
         yield from _publish_and_record(context, warehouse, outcomes)
 
     return feed_checks
 
 
+def build_all_feed_checks() -> list[dg.AssetChecksDefinition]:
+    return [build_feed_checks(feed.name) for feed in feeds()]
+
+
 # ---- tables: GX suites on staging and marts; reconciliations across marts --------------------
 
 
-def build_table_checks(available: Sequence[dg.AssetKey]) -> list[dg.AssetChecksDefinition]:
-    """Checks only for tables whose asset exists (marts land one by one)."""
-    keys = set(available)
+def build_table_checks(dbt_assets: dg.AssetsDefinition) -> dg.AssetChecksDefinition | None:
+    """GX suites and reconciliations in one step, for the tables whose asset exists.
+
+    A blocking check makes everything downstream of its table wait for it. For a table with
+    dependants inside the dbt step that is a cycle, which Dagster resolves by splitting
+    ``dbt build`` into several invocations; so only the dbt leaves' checks are blocking in
+    Dagster's sense (they hold back published_marts), and the step itself fails when any
+    ERROR check failed, which also stops publication.
+    """
+    keys = set(dbt_assets.keys)
+    has_dependants = {
+        parent for child in keys for parent in dbt_assets.asset_deps.get(child, set())
+    }
     suites = [s for s in table_suites(date.today()) if dg.AssetKey(s.asset_path) in keys]
-    suite_specs = [
+    reconciliations = [c for c in RECONCILIATIONS if all(dg.AssetKey(n) in keys for n in c.needs)]
+    specs = [
         dg.AssetCheckSpec(
-            name, asset=dg.AssetKey(suite.asset_path), blocking=True,
+            name,
+            asset=dg.AssetKey(suite.asset_path),
+            blocking=dg.AssetKey(suite.asset_path) not in has_dependants,
             description=f"GX suite {suite.name}: {name}.",
         )
         for suite in suites
         for name in suite.check_names()
-    ]
-    reconciliations = [c for c in RECONCILIATIONS if all(dg.AssetKey(n) in keys for n in c.needs)]
-    recon_specs = [
+    ] + [
         dg.AssetCheckSpec(
-            c.name, asset=dg.AssetKey(c.asset), description=c.description, blocking=True,
+            c.name,
+            asset=dg.AssetKey(c.asset),
+            description=c.description,
+            blocking=dg.AssetKey(c.asset) not in has_dependants,
             additional_deps=[dg.AssetKey(n) for n in c.needs if n != c.asset],
         )
         for c in reconciliations
     ]
-    checks = []
-    if suite_specs:
+    if not specs:
+        return None
 
-        @dg.multi_asset_check(specs=suite_specs, name="table_suites", can_subset=True,
-                              description="Great Expectations suites of staging and marts.")
-        def table_suites_check(
-            context: dg.AssetCheckExecutionContext,
-            warehouse: WarehouseResource,
-            landing: LandingResource,
-            run_settings: RunSettingsResource,
-            quality: QualityResource,
-        ) -> Iterable[dg.AssetCheckResult]:
-            as_of = run_settings.as_of_date(landing)
-            selected = _selected(context)
-            runner = GxRunner(warehouse.root / QUALITY_DIR / context.run_id)
-            outcomes = []
-            with warehouse.connect(read_only=True) as con:
-                for suite in table_suites(as_of):
-                    if any(("/".join(suite.asset_path), n) in selected for n in suite.check_names()):
-                        outcomes += run_suite(con, suite, runner, quality.gx_max_rows)
-            context.log.info(f"Data Docs: {runner.docs_dir / 'index.html'}")
-            yield from _publish_and_record(context, warehouse, outcomes)
+    @dg.multi_asset_check(
+        specs=specs,
+        name="table_checks",
+        can_subset=True,
+        description="GX suites of staging and marts; cross-mart reconciliations.",
+    )
+    def table_checks(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: WarehouseResource,
+        landing: LandingResource,
+        run_settings: RunSettingsResource,
+        quality: QualityResource,
+    ) -> Iterable[dg.AssetCheckResult]:
+        as_of = run_settings.as_of_date(landing)
+        present = {tuple(k.path) for k in keys}
+        runner = GxRunner(warehouse.root / QUALITY_DIR / context.run.run_id)
+        outcomes: list[CheckOutcome] = []
+        with warehouse.connect(read_only=True) as con:
+            for suite in table_suites(as_of):
+                if tuple(suite.asset_path) in present:
+                    outcomes += run_suite(con, suite, runner, quality.gx_max_rows)
+            for check in reconciliations:
+                started = time.perf_counter()
+                passed, observed = con.execute(_reconciliation_sql(check)).fetchone()
+                outcomes.append(
+                    CheckOutcome(
+                        "/".join(check.asset),
+                        check.name,
+                        check.severity,
+                        bool(passed),
+                        str(observed),
+                        time.perf_counter() - started,
+                    )
+                )
+        context.log.info(f"Data Docs: {runner.build_docs()}")
+        yield from _publish_and_record(context, warehouse, outcomes)
+        errors = [
+            f"{o.asset}: {o.check_name}" for o in outcomes if not o.passed and o.severity == ERROR
+        ]
+        if errors:
+            raise dg.Failure(
+                description=f"{len(errors)} blocking quality checks failed: {'; '.join(errors)}"
+            )
 
-        checks.append(table_suites_check)
-    if recon_specs:
-
-        @dg.multi_asset_check(specs=recon_specs, name="mart_reconciliations", can_subset=True,
-                              description="Figures that must agree across marts.")
-        def mart_reconciliations(
-            context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
-        ) -> Iterable[dg.AssetCheckResult]:
-            selected = _selected(context)
-            outcomes = []
-            with warehouse.connect(read_only=True) as con:
-                for check in reconciliations:
-                    if ("/".join(check.asset), check.name) in selected:
-                        passed, observed = con.execute(_reconciliation_sql(check)).fetchone()
-                        outcomes.append(CheckOutcome("/".join(check.asset), check.name,
-                                                     check.severity, bool(passed), str(observed)))
-            yield from _publish_and_record(context, warehouse, outcomes)
-
-        checks.append(mart_reconciliations)
-    return checks
+    return table_checks

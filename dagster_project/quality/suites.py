@@ -94,11 +94,15 @@ def unique_key(*columns: str) -> Rule:
 
 
 def in_set(column: str, values: tuple[str, ...] | list[str]) -> Rule:
-    return Rule("accepted_values", E.ExpectColumnValuesToBeInSet(column=column, value_set=list(values)))
+    return Rule(
+        "accepted_values", E.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))
+    )
 
 
 def between(column: str, low: float | None = None, high: float | None = None) -> Rule:
-    return Rule("ranges", E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high))
+    return Rule(
+        "ranges", E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+    )
 
 
 def not_after(as_of: date, *columns: str) -> list[Rule]:
@@ -110,17 +114,27 @@ def not_after(as_of: date, *columns: str) -> list[Rule]:
 
 
 def band_label(column: str) -> Rule:
-    return Rule("accepted_values", E.ExpectColumnValuesToMatchRegex(column=column, regex=BAND_LABEL))
+    return Rule(
+        "accepted_values", E.ExpectColumnValuesToMatchRegex(column=column, regex=BAND_LABEL)
+    )
 
 
 def staging_suites(as_of: date) -> list[TableSuite]:
     areas = area_codes()
     return [
         TableSuite(
-            "stg_iom_register", "staging", "stg_iom_register",
-            {"spell_id": "VARCHAR", "nominal_key": "VARCHAR", "scheme": "VARCHAR",
-             "area": "VARCHAR", "exit_reason": "VARCHAR", "entry_date": "DATE",
-             "exit_date": "DATE"},
+            "stg_iom_register",
+            "staging",
+            "stg_iom_register",
+            {
+                "spell_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "scheme": "VARCHAR",
+                "area": "VARCHAR",
+                "exit_reason": "VARCHAR",
+                "entry_date": "DATE",
+                "exit_date": "DATE",
+            },
             (
                 *not_null("spell_id", "nominal_key", "scheme", "area", "entry_date"),
                 in_set("scheme", SCHEMES),
@@ -132,9 +146,16 @@ def staging_suites(as_of: date) -> list[TableSuite]:
         ),
         *(
             TableSuite(
-                f"stg_{feed}", "staging", f"stg_{feed}",
-                {f"{kind}_id": "VARCHAR", "nominal_key": "VARCHAR", "offence_code": "VARCHAR",
-                 "is_weapon_enabled": "BOOLEAN", f"{kind}_date": "DATE"},
+                f"stg_{feed}",
+                "staging",
+                f"stg_{feed}",
+                {
+                    f"{kind}_id": "VARCHAR",
+                    "nominal_key": "VARCHAR",
+                    "offence_code": "VARCHAR",
+                    "is_weapon_enabled": "BOOLEAN",
+                    f"{kind}_date": "DATE",
+                },
                 (
                     *not_null(f"{kind}_id", "nominal_key", "offence_code", f"{kind}_date"),
                     *not_after(as_of, f"{kind}_date"),
@@ -143,11 +164,19 @@ def staging_suites(as_of: date) -> list[TableSuite]:
             for feed, kind in (("convictions", "conviction"), ("arrests", "arrest"))
         ),
         TableSuite(
-            "stg_custody_episodes", "staging", "stg_custody_episodes",
-            {"custody_id": "VARCHAR", "nominal_key": "VARCHAR", "sentence_days": "INTEGER",
-             "release_area": "VARCHAR", "release_type": "VARCHAR",
-             "custody_start_date": "DATE", "earliest_release_date": "DATE",
-             "actual_release_date": "DATE"},
+            "stg_custody_episodes",
+            "staging",
+            "stg_custody_episodes",
+            {
+                "custody_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "sentence_days": "INTEGER",
+                "release_area": "VARCHAR",
+                "release_type": "VARCHAR",
+                "custody_start_date": "DATE",
+                "earliest_release_date": "DATE",
+                "actual_release_date": "DATE",
+            },
             (
                 *not_null("custody_id", "nominal_key", "custody_start_date", "sentence_days"),
                 between("sentence_days", 1),
@@ -157,9 +186,15 @@ def staging_suites(as_of: date) -> list[TableSuite]:
             ),
         ),
         TableSuite(
-            "stg_ppit_assessments", "staging", "stg_ppit_assessments",
-            {"assessment_id": "VARCHAR", "nominal_key": "VARCHAR", "ppit_score": "INTEGER",
-             "assessment_date": "DATE"},
+            "stg_ppit_assessments",
+            "staging",
+            "stg_ppit_assessments",
+            {
+                "assessment_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "ppit_score": "INTEGER",
+                "assessment_date": "DATE",
+            },
             (
                 *not_null("assessment_id", "nominal_key", "ppit_score", "assessment_date"),
                 between("ppit_score", 0, 100),
@@ -167,9 +202,16 @@ def staging_suites(as_of: date) -> list[TableSuite]:
             ),
         ),
         TableSuite(
-            "stg_idva_cases", "staging", "stg_idva_cases",
-            {"case_key": "VARCHAR", "nominal_key": "VARCHAR", "felt_safer": "VARCHAR",
-             "referral_date": "DATE", "closure_date": "DATE"},
+            "stg_idva_cases",
+            "staging",
+            "stg_idva_cases",
+            {
+                "case_key": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "felt_safer": "VARCHAR",
+                "referral_date": "DATE",
+                "closure_date": "DATE",
+            },
             (
                 *not_null("case_key", "nominal_key", "referral_date"),
                 in_set("felt_safer", ("Y", "N")),
@@ -177,7 +219,9 @@ def staging_suites(as_of: date) -> list[TableSuite]:
             ),
         ),
         TableSuite(
-            "stg_idva_outcomes", "staging", "stg_idva_outcomes",
+            "stg_idva_outcomes",
+            "staging",
+            "stg_idva_outcomes",
             {"case_key": "VARCHAR", "abuse_type": "VARCHAR", "outcome": "VARCHAR"},
             (
                 *not_null("case_key", "abuse_type", "outcome"),
@@ -194,20 +238,42 @@ def mart_suites(as_of: date) -> list[TableSuite]:
     areas = area_codes()
     return [
         TableSuite(
-            "nominal_scores", "marts", "nominal_scores",
-            {"spell_id": "VARCHAR", "nominal_key": "VARCHAR", "scheme": "VARCHAR",
-             "area": "VARCHAR", "entry_date": "DATE", "exit_date": "DATE",
-             "exit_reason": "VARCHAR", "is_open": "BOOLEAN", "cohort_year": "NUMBER",
-             "matrix_version": "", "entry_score": "NUMBER", "mid_date": "DATE", "mid_score": "NUMBER",
-             "exit_score": "NUMBER", "latest_score": "NUMBER", "entry_band": "VARCHAR",
-             "mid_band": "VARCHAR", "exit_band": "VARCHAR", "reduction": "NUMBER",
-             "months_on_iom": "NUMBER", "reduction_rate": "NUMBER", "entry_score_lfl": "NUMBER",
-             "exit_score_lfl": "NUMBER", "days_at_liberty": "NUMBER"},
+            "nominal_scores",
+            "marts",
+            "nominal_scores",
+            {
+                "spell_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "scheme": "VARCHAR",
+                "area": "VARCHAR",
+                "entry_date": "DATE",
+                "exit_date": "DATE",
+                "exit_reason": "VARCHAR",
+                "is_open": "BOOLEAN",
+                "cohort_year": "NUMBER",
+                "matrix_version": "",
+                "entry_score": "NUMBER",
+                "mid_date": "DATE",
+                "mid_score": "NUMBER",
+                "exit_score": "NUMBER",
+                "latest_score": "NUMBER",
+                "entry_band": "VARCHAR",
+                "mid_band": "VARCHAR",
+                "exit_band": "VARCHAR",
+                "reduction": "NUMBER",
+                "months_on_iom": "NUMBER",
+                "reduction_rate": "NUMBER",
+                "entry_score_lfl": "NUMBER",
+                "exit_score_lfl": "NUMBER",
+                "days_at_liberty": "NUMBER",
+            },
             (
                 unique_key("spell_id"),
                 *not_null("spell_id", "nominal_key", "entry_date", "entry_score", "latest_score"),
-                *(between(c, 0) for c in (*scores, "entry_score_lfl", "exit_score_lfl",
-                                          "days_at_liberty")),
+                *(
+                    between(c, 0)
+                    for c in (*scores, "entry_score_lfl", "exit_score_lfl", "days_at_liberty")
+                ),
                 between("months_on_iom", 0),
                 in_set("scheme", SCHEMES),
                 in_set("area", areas),
@@ -216,10 +282,20 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             ),
         ),
         TableSuite(
-            "scorecard", "marts", "scorecard",
-            {"section": "VARCHAR", "metric": "VARCHAR", "breakdown": "VARCHAR",
-             "value": "DOUBLE", "value_label": "VARCHAR", "numerator": "NUMBER",
-             "denominator": "NUMBER", "unit": "VARCHAR", "as_of": "DATE"},
+            "scorecard",
+            "marts",
+            "scorecard",
+            {
+                "section": "VARCHAR",
+                "metric": "VARCHAR",
+                "breakdown": "VARCHAR",
+                "value": "DOUBLE",
+                "value_label": "VARCHAR",
+                "numerator": "NUMBER",
+                "denominator": "NUMBER",
+                "unit": "VARCHAR",
+                "as_of": "DATE",
+            },
             (
                 unique_key("metric", "breakdown"),
                 *not_null("section", "metric", "breakdown", "unit"),
@@ -227,38 +303,59 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             ),
         ),
         TableSuite(
-            "scorecard_shares", "marts", "scorecard",
+            "scorecard_shares",
+            "marts",
+            "scorecard",
             {},
             (between("value", 0, 100),),
             where=f"metric in ({', '.join(repr(m) for m in SHARE_PCT_METRICS)})",
             check_prefix="share_pct_",
         ),
         TableSuite(
-            "cohort_monthly", "marts", "cohort_monthly",
-            {"month_end": "DATE", "scheme": "VARCHAR", "live_cohort": "NUMBER",
-             "in_custody": "NUMBER", "in_custody_release_city": "NUMBER",
-             "in_custody_release_county_north": "NUMBER", "in_custody_release_county_south": "NUMBER",
-             "watchlist": "NUMBER", "live_plus_watchlist": "NUMBER"},
+            "cohort_monthly",
+            "marts",
+            "cohort_monthly",
+            {
+                "month_end": "DATE",
+                "scheme": "VARCHAR",
+                "live_cohort": "NUMBER",
+                "in_custody": "NUMBER",
+                "in_custody_release_city": "NUMBER",
+                "in_custody_release_county_north": "NUMBER",
+                "in_custody_release_county_south": "NUMBER",
+                "watchlist": "NUMBER",
+                "live_plus_watchlist": "NUMBER",
+            },
             (
                 unique_key("month_end", "scheme"),
                 *not_null("month_end", "scheme", "live_cohort", "watchlist"),
                 in_set("scheme", (*SCHEMES, "ALL")),
-                *(between(c, 0) for c in ("live_cohort", "in_custody", "watchlist",
-                                          "live_plus_watchlist")),
+                *(
+                    between(c, 0)
+                    for c in ("live_cohort", "in_custody", "watchlist", "live_plus_watchlist")
+                ),
                 # The last month end may be the end of the as-of month.
-                *not_after(date(as_of.year + (as_of.month == 12), as_of.month % 12 + 1, 1),
-                           "month_end"),
+                *not_after(
+                    date(as_of.year + (as_of.month == 12), as_of.month % 12 + 1, 1), "month_end"
+                ),
             ),
         ),
         TableSuite(
-            "release_forecast", "marts", "release_forecast",
-            {"window_start": "DATE", "window_end": "DATE", "window_label": "VARCHAR",
-             "scheme": "VARCHAR", "release_area": "VARCHAR", "due_releases": "NUMBER",
-             "actual_releases": "NUMBER"},
+            "release_forecast",
+            "marts",
+            "release_forecast",
+            {
+                "window_start": "DATE",
+                "window_end": "DATE",
+                "window_label": "VARCHAR",
+                "scheme": "VARCHAR",
+                "release_area": "VARCHAR",
+                "due_releases": "NUMBER",
+                "actual_releases": "NUMBER",
+            },
             (
                 unique_key("window_start", "scheme", "release_area"),
-                *not_null("window_start", "window_end", "scheme", "release_area",
-                          "due_releases"),
+                *not_null("window_start", "window_end", "scheme", "release_area", "due_releases"),
                 in_set("scheme", (*SCHEMES, "ALL")),
                 in_set("release_area", (*areas, "ALL")),
                 between("due_releases", 0),
@@ -267,9 +364,17 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             ),
         ),
         TableSuite(
-            "dv_outcomes", "marts", "dv_outcomes",
-            {"abuse_type": "VARCHAR", "outcome": "VARCHAR", "cases": "NUMBER",
-             "total_cases": "NUMBER", "pct": "NUMBER", "cessation_or_significant_pct": "NUMBER"},
+            "dv_outcomes",
+            "marts",
+            "dv_outcomes",
+            {
+                "abuse_type": "VARCHAR",
+                "outcome": "VARCHAR",
+                "cases": "NUMBER",
+                "total_cases": "NUMBER",
+                "pct": "NUMBER",
+                "cessation_or_significant_pct": "NUMBER",
+            },
             (
                 unique_key("abuse_type", "outcome"),
                 *not_null("abuse_type", "outcome", "cases", "total_cases"),

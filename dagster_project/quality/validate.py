@@ -67,7 +67,10 @@ def _rule_sql(rule: Rule, where: str) -> str:
     expectation = rule.expectation
     kwargs = expectation.configuration.kwargs
     kind = expectation.expectation_type
-    if kind == "expect_compound_columns_to_be_unique" or kind == "expect_column_values_to_be_unique":
+    if (
+        kind == "expect_compound_columns_to_be_unique"
+        or kind == "expect_column_values_to_be_unique"
+    ):
         columns = ", ".join(kwargs.get("column_list") or [kwargs["column"]])
         return (
             f"select coalesce(sum(n), 0) from (select count(*) as n from {{relation}} {where} "
@@ -181,29 +184,27 @@ class GxRunner:
         )
         expectations = gx.ExpectationSuite(name=suite.name)
         for rule in suite.rules:
-            expectations.add_expectation(rule.expectation.model_copy())
+            expectations.add_expectation(rule.expectation.copy(deep=True))
         expectations = self.context.suites.add(expectations)
         definition = self.context.validation_definitions.add(
             gx.ValidationDefinition(name=suite.name, data=batch, suite=expectations)
         )
-        checkpoint = self.context.checkpoints.add(
-            gx.Checkpoint(
-                name=suite.name,
-                validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="docs", site_names=[DOCS_SITE])],
-                result_format="SUMMARY",
-            )
-        )
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
+        # Stored in the context's in-memory results store, rendered once by build_docs().
+        validation = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
         failures: dict[str, list[str]] = {}
-        for validation in result.run_results.values():
-            for rule, outcome in zip(suite.rules, validation.results, strict=True):
-                if not outcome.success:
-                    count = outcome.result.get("unexpected_count")
-                    failures.setdefault(suite.check_prefix + rule.check, []).append(
-                        f"{_describe(rule)}: {count} unexpected rows"
-                    )
+        for rule, outcome in zip(suite.rules, validation.results, strict=True):
+            if not outcome.success:
+                count = outcome.result.get("unexpected_count")
+                failures.setdefault(suite.check_prefix + rule.check, []).append(
+                    f"{_describe(rule)}: {count} unexpected rows"
+                )
         return _summarise(suite, failures)
+
+    def build_docs(self) -> Path:
+        """Render this run's validation results as static HTML (no network needed to read)."""
+        with quiet_gx():
+            self.context.build_data_docs(site_names=[DOCS_SITE])
+        return self.docs_dir / "index.html"
 
 
 def run_suite(
