@@ -385,6 +385,29 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 between("cessation_or_significant_pct", 0, 100),
             ),
         ),
+        TableSuite(
+            "dv_outcomes_publishable",
+            "marts",
+            "dv_outcomes_publishable",
+            {
+                "abuse_type": "VARCHAR",
+                "outcome": "VARCHAR",
+                "cases": "NUMBER",
+                "total_cases": "NUMBER",
+                "pct": "NUMBER",
+                "cessation_or_significant_pct": "NUMBER",
+                "is_suppressed": "BOOLEAN",
+            },
+            (
+                unique_key("abuse_type", "outcome"),
+                *not_null("abuse_type", "outcome", "is_suppressed"),
+                in_set("abuse_type", ABUSE_TYPES),
+                in_set("outcome", OUTCOMES),
+                between("cases", 0),
+                between("pct", 0, 100),
+                between("cessation_or_significant_pct", 0, 100),
+            ),
+        ),
     ]
 
 

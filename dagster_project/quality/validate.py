@@ -191,8 +191,13 @@ class GxRunner:
         )
         # Stored in the context's in-memory results store, rendered once by build_docs().
         validation = definition.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+        # GX orders results by the metrics it computes, not as the suite lists them.
+        rule_by_id = {
+            e.id: rule for e, rule in zip(expectations.expectations, suite.rules, strict=True)
+        }
         failures: dict[str, list[str]] = {}
-        for rule, outcome in zip(suite.rules, validation.results, strict=True):
+        for outcome in validation.results:
+            rule = rule_by_id[outcome.expectation_config.id]
             if not outcome.success:
                 count = outcome.result.get("unexpected_count")
                 failures.setdefault(suite.check_prefix + rule.check, []).append(
