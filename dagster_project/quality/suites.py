@@ -40,7 +40,7 @@ class Rule:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        config = self.expectation.configuration.kwargs
+        config = self.expectation.dict()
         if "column_list" in config:
             return tuple(config["column_list"])
         return (config["column"],)
