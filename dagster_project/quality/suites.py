@@ -363,50 +363,42 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 *not_after(as_of, "window_start"),
             ),
         ),
+        *dv_outcome_suites(),
+    ]
+
+
+def dv_outcome_suites() -> list[TableSuite]:
+    """dv_outcomes (true counts) and dv_outcomes_publishable (suppressed cells are empty)."""
+    columns = {
+        "abuse_type": "VARCHAR",
+        "outcome": "VARCHAR",
+        "cases": "NUMBER",
+        "total_cases": "NUMBER",
+        "pct": "NUMBER",
+        "cessation_or_significant_pct": "NUMBER",
+    }
+    rules = (
+        unique_key("abuse_type", "outcome"),
+        in_set("abuse_type", ABUSE_TYPES),
+        in_set("outcome", OUTCOMES),
+        between("cases", 0),
+        between("pct", 0, 100),
+        between("cessation_or_significant_pct", 0, 100),
+    )
+    return [
         TableSuite(
             "dv_outcomes",
             "marts",
             "dv_outcomes",
-            {
-                "abuse_type": "VARCHAR",
-                "outcome": "VARCHAR",
-                "cases": "NUMBER",
-                "total_cases": "NUMBER",
-                "pct": "NUMBER",
-                "cessation_or_significant_pct": "NUMBER",
-            },
-            (
-                unique_key("abuse_type", "outcome"),
-                *not_null("abuse_type", "outcome", "cases", "total_cases"),
-                in_set("abuse_type", ABUSE_TYPES),
-                in_set("outcome", OUTCOMES),
-                between("cases", 0),
-                between("pct", 0, 100),
-                between("cessation_or_significant_pct", 0, 100),
-            ),
+            columns,
+            (*rules, *not_null("abuse_type", "outcome", "cases", "total_cases")),
         ),
         TableSuite(
             "dv_outcomes_publishable",
             "marts",
             "dv_outcomes_publishable",
-            {
-                "abuse_type": "VARCHAR",
-                "outcome": "VARCHAR",
-                "cases": "NUMBER",
-                "total_cases": "NUMBER",
-                "pct": "NUMBER",
-                "cessation_or_significant_pct": "NUMBER",
-                "is_suppressed": "BOOLEAN",
-            },
-            (
-                unique_key("abuse_type", "outcome"),
-                *not_null("abuse_type", "outcome", "is_suppressed"),
-                in_set("abuse_type", ABUSE_TYPES),
-                in_set("outcome", OUTCOMES),
-                between("cases", 0),
-                between("pct", 0, 100),
-                between("cessation_or_significant_pct", 0, 100),
-            ),
+            {**columns, "is_suppressed": "BOOLEAN"},
+            (*rules, *not_null("abuse_type", "outcome", "is_suppressed")),
         ),
     ]
 
