@@ -4,6 +4,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -39,6 +40,36 @@ class SqlCheck:
     severity: str = ERROR
 
 
+COHORT_COUNTS = (
+    "live_cohort",
+    "in_custody",
+    "in_custody_release_city",
+    "in_custody_release_county_north",
+    "in_custody_release_county_south",
+    "watchlist",
+    "live_plus_watchlist",
+)
+
+
+def _schemes_add_up_sql() -> str:
+    sums = ",\n".join(
+        f"sum({c}) filter (where scheme = 'ALL') as all_{c}, "
+        f"sum({c}) filter (where scheme <> 'ALL') as parts_{c}"
+        for c in COHORT_COUNTS
+    )
+    mismatch = " or ".join(f"all_{c} is distinct from parts_{c}" for c in COHORT_COUNTS)
+    return f"""
+        with by_month as (
+            select month_end, {sums}
+            from marts.cohort_monthly
+            group by month_end
+        ),
+        mismatched as (select month_end from by_month where {mismatch})
+        select count(*) = 0, count(*) || ' month ends where ALL <> GENERIC + DV'
+        from mismatched
+        """
+
+
 RECONCILIATIONS = (
     SqlCheck(
         ("marts", "scorecard"),
@@ -61,17 +92,7 @@ RECONCILIATIONS = (
         ("marts", "cohort_monthly"),
         "schemes_add_up",
         "Every month: ALL equals GENERIC + DV in every count column.",
-        """
-        with by_month as (
-            select month_end,
-                {sums}
-            from marts.cohort_monthly
-            group by month_end
-        ),
-        mismatched as (select month_end from by_month where {mismatch})
-        select count(*) = 0, count(*) || ' month ends where ALL <> GENERIC + DV'
-        from mismatched
-        """,
+        _schemes_add_up_sql(),
         (("marts", "cohort_monthly"),),
     ),
     SqlCheck(
@@ -93,30 +114,9 @@ RECONCILIATIONS = (
         (("marts", "dv_outcomes"),),
     ),
 )
-COHORT_COUNTS = (
-    "live_cohort",
-    "in_custody",
-    "in_custody_release_city",
-    "in_custody_release_county_north",
-    "in_custody_release_county_south",
-    "watchlist",
-    "live_plus_watchlist",
-)
 
 
-def _reconciliation_sql(check: SqlCheck) -> str:
-    if check.name != "schemes_add_up":
-        return check.sql
-    sums = ",\n".join(
-        f"sum({c}) filter (where scheme = 'ALL') as all_{c}, "
-        f"sum({c}) filter (where scheme <> 'ALL') as parts_{c}"
-        for c in COHORT_COUNTS
-    )
-    mismatch = " or ".join(f"all_{c} is distinct from parts_{c}" for c in COHORT_COUNTS)
-    return check.sql.format(sums=sums, mismatch=mismatch)
-
-
-def _result(outcome: CheckOutcome, description: str | None = None) -> dg.AssetCheckResult:
+def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
         asset_key=dg.AssetKey(outcome.asset.split("/")),
         check_name=outcome.check_name,
@@ -124,7 +124,6 @@ def _result(outcome: CheckOutcome, description: str | None = None) -> dg.AssetCh
         severity=dg.AssetCheckSeverity.WARN
         if outcome.severity == WARN
         else dg.AssetCheckSeverity.ERROR,
-        description=description,
         metadata={"observed": outcome.observed_value, "seconds": round(outcome.seconds, 3)},
     )
 
@@ -163,7 +162,7 @@ FEED_CHECKS = {
 }
 
 
-def published_extract_date(data_dir) -> date | None:
+def published_extract_date(data_dir: Path) -> date | None:
     current = current_version_id(data_dir)
     for version in list_versions(data_dir):
         if version.version_id == current:
@@ -326,7 +325,7 @@ def build_table_checks(dbt_assets: dg.AssetsDefinition) -> dg.AssetChecksDefinit
                     outcomes += run_suite(con, suite, runner, quality.gx_max_rows)
             for check in reconciliations:
                 started = time.perf_counter()
-                passed, observed = con.execute(_reconciliation_sql(check)).fetchone()
+                passed, observed = con.execute(check.sql).fetchone()
                 outcomes.append(
                     CheckOutcome(
                         "/".join(check.asset),
