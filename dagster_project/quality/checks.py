@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.contract import feeds
+from dagster_project.live_cohort_view import COHORT_COLUMNS
 from dagster_project.publish import current_version_id, list_versions
 from dagster_project.quality.results import CheckOutcome, record
 from dagster_project.quality.suites import ERROR, WARN, table_suites
@@ -40,24 +41,13 @@ class SqlCheck:
     severity: str = ERROR
 
 
-COHORT_COUNTS = (
-    "live_cohort",
-    "in_custody",
-    "in_custody_release_city",
-    "in_custody_release_county_north",
-    "in_custody_release_county_south",
-    "watchlist",
-    "live_plus_watchlist",
-)
-
-
 def _schemes_add_up_sql() -> str:
     sums = ",\n".join(
         f"sum({c}) filter (where scheme = 'ALL') as all_{c}, "
         f"sum({c}) filter (where scheme <> 'ALL') as parts_{c}"
-        for c in COHORT_COUNTS
+        for c in COHORT_COLUMNS
     )
-    mismatch = " or ".join(f"all_{c} is distinct from parts_{c}" for c in COHORT_COUNTS)
+    mismatch = " or ".join(f"all_{c} is distinct from parts_{c}" for c in COHORT_COLUMNS)
     return f"""
         with by_month as (
             select month_end, {sums}
