@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
@@ -22,6 +22,7 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
+from dagster_project.scoring.assets import scoring_assets
 
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
@@ -66,8 +67,11 @@ def resources_from_environment() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[*feed_assets, iom_dbt_models, published_marts],
-    asset_checks=[*build_all_feed_checks(), *filter(None, [build_table_checks(iom_dbt_models)])],
+    assets=[*feed_assets, *dbt_model_assets, *scoring_assets, published_marts],
+    asset_checks=[
+        *build_all_feed_checks(),
+        *filter(None, [build_table_checks([*dbt_model_assets, *scoring_assets])]),
+    ],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     resources=resources_from_environment(),

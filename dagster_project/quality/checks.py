@@ -1,7 +1,7 @@
 """The quality checks as Dagster asset checks: blocking on errors, recorded in the warehouse."""
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -255,19 +255,20 @@ def build_all_feed_checks() -> list[dg.AssetChecksDefinition]:
 # ---- tables: GX suites on staging and marts; reconciliations across marts --------------------
 
 
-def build_table_checks(dbt_assets: dg.AssetsDefinition) -> dg.AssetChecksDefinition | None:
+def build_table_checks(
+    assets: Sequence[dg.AssetsDefinition],
+) -> dg.AssetChecksDefinition | None:
     """GX suites and reconciliations in one step, for the tables whose asset exists.
 
     A blocking check makes everything downstream of its table wait for it. For a table with
-    dependants inside the dbt step that is a cycle, which Dagster resolves by splitting
-    ``dbt build`` into several invocations; so only the dbt leaves' checks are blocking in
+    dependants built before the check step (later models of the same dbt build, the scoring
+    assets and the dbt stages after them) that is a cycle, which Dagster resolves by splitting
+    the steps; so only the checks of tables nothing but publication depends on are blocking in
     Dagster's sense (they hold back published_marts), and the step itself fails when any
     ERROR check failed, which also stops publication.
     """
-    keys = set(dbt_assets.keys)
-    has_dependants = {
-        parent for child in keys for parent in dbt_assets.asset_deps.get(child, set())
-    }
+    keys = {key for a in assets for key in a.keys}
+    has_dependants = {parent for a in assets for deps in a.asset_deps.values() for parent in deps}
     suites = [s for s in table_suites(date.today()) if dg.AssetKey(s.asset_path) in keys]
     reconciliations = [c for c in RECONCILIATIONS if all(dg.AssetKey(n) in keys for n in c.needs)]
     specs = [

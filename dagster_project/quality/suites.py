@@ -297,7 +297,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 "as_of": "DATE",
             },
             (
-                unique_key("metric", "breakdown"),
+                unique_key("section", "metric", "breakdown"),
                 *not_null("section", "metric", "breakdown", "unit"),
                 in_set("unit", SCORECARD_UNITS),
             ),
