@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from dagster import DagsterInstance
 
-INSTANCE_CONFIG = """\
-# Written by iom-warehouse on first use; see docs/operations.md.
-telemetry:
-  enabled: false
-run_retries:
-  enabled: true
-  max_retries: 1
-"""
+from dagster_project.paths import REPO_ROOT
+
+# The one instance configuration, reviewed like code; see docs/operations.md.
+INSTANCE_TEMPLATE = REPO_ROOT / "deploy" / "dagster.yaml"
 
 
 def dagster_home(data_dir: Path) -> Path:
@@ -23,10 +20,11 @@ def dagster_home(data_dir: Path) -> Path:
 
 
 def ensure_dagster_home(home: Path) -> Path:
+    """Create DAGSTER_HOME with the template's dagster.yaml; an edited copy is left alone."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(INSTANCE_CONFIG)
+        shutil.copyfile(INSTANCE_TEMPLATE, config)
     return home
 
 

@@ -4,6 +4,7 @@ import dagster as dg
 
 from dagster_project.dbt_assets import iom_dbt_models
 from dagster_project.ingest.assets import feed_assets
+from dagster_project.ops.versions import run_check_summary
 from dagster_project.publish import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 
@@ -29,9 +30,8 @@ def published_marts(
     run_settings: RunSettingsResource,
 ) -> dg.MaterializeResult:
     as_of = run_settings.as_of_date(landing)
-    version = build_version(
-        warehouse.warehouse_path, warehouse.root, context.run_id, as_of, checks={}
-    )
+    checks = run_check_summary(context.instance, context.run_id)
+    version = build_version(warehouse.warehouse_path, warehouse.root, context.run_id, as_of, checks)
     activate_version(warehouse.root, version)
     removed = prune_versions(warehouse.root, keep=warehouse.keep_versions)
     context.log.info(f"Published version {version.version_id} ({len(version.tables)} marts)")
