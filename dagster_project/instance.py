@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
-from dagster_project.paths import REPO_ROOT
+from dagster_project.paths import DEFAULT_DATA_DIR, REPO_ROOT
 
 # The one instance configuration, reviewed like code; see docs/operations.md.
 INSTANCE_TEMPLATE = REPO_ROOT / "deploy" / "dagster.yaml"
@@ -28,6 +28,22 @@ def ensure_dagster_home(home: Path) -> Path:
     return home
 
 
+def prepare_dagster_home(data_dir: Path) -> Path:
+    """DAGSTER_HOME with its storage created, before the webserver, daemon and code servers
+    start together: two processes creating the same fresh SQLite schema at once corrupt its
+    migration table ("more than one head")."""
+    home = ensure_dagster_home(dagster_home(data_dir).resolve())
+    with DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
+        instance.all_instigator_state()
+    return home
+
+
 def instance_for(data_dir: Path) -> DagsterInstance:
     home = ensure_dagster_home(dagster_home(data_dir).resolve())
     return DagsterInstance.from_config(str(home))
+
+
+if __name__ == "__main__":
+    # `python -m dagster_project.instance`: services prepare DAGSTER_HOME before they start.
+    print(prepare_dagster_home(Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR))))

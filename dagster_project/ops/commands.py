@@ -17,7 +17,8 @@ from dagster_project.query import format_table
 
 Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
-CODE_LOCATION_MODULE = "dagster_project.definitions"
+# The same workspace file for both: runs, schedules and sensors share one code location name.
+WORKSPACE_FILE = REPO_ROOT / "workspace.yaml"
 _STOP_GRACE_SECONDS = 30
 
 
@@ -31,10 +32,10 @@ def service_commands(host: str, port: int) -> dict[str, list[str]]:
             host,
             "--port",
             str(port),
-            "--module-name",
-            CODE_LOCATION_MODULE,
+            "--workspace",
+            str(WORKSPACE_FILE),
         ],
-        "daemon": [str(scripts / "dagster-daemon"), "run", "--module-name", CODE_LOCATION_MODULE],
+        "daemon": [str(scripts / "dagster-daemon"), "run", "--workspace", str(WORKSPACE_FILE)],
     }
 
 
@@ -44,9 +45,9 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run_services(data_dir: Path, host: str, port: int) -> int:
     """Start the webserver and the daemon together; stop both when either stops or on Ctrl-C."""
-    from dagster_project.instance import dagster_home, ensure_dagster_home
+    from dagster_project.instance import prepare_dagster_home
 
-    home = ensure_dagster_home(dagster_home(data_dir).resolve())
+    home = prepare_dagster_home(data_dir)
     env = {**os.environ, "DAGSTER_HOME": str(home), "IOM_DATA_DIR": str(data_dir)}
     processes = {
         name: subprocess.Popen(command, cwd=REPO_ROOT, env=env)

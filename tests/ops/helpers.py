@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRun
 
-from dagster_project.instance import ensure_dagster_home
+from dagster_project.instance import prepare_dagster_home
 from tests.landing import event, spell, write_landing
 
 # Raw identifiers of the fixture: none may ever appear in an alert, log or metadata.
@@ -38,9 +38,9 @@ def use_tmp_instance(
 ) -> tuple[Path, Path]:
     """Point DAGSTER_HOME, IOM_DATA_DIR and IOM_LANDING_DIR at tmp paths (inherited by
     every Dagster subprocess: code server, run worker, daemon)."""
-    home = ensure_dagster_home(root / "dagster_home")
+    monkeypatch.setenv("DAGSTER_HOME", str(root / "dagster_home"))
     data_dir = root / "data"
-    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    home = prepare_dagster_home(data_dir)
     monkeypatch.setenv("IOM_DATA_DIR", str(data_dir))
     monkeypatch.setenv("IOM_LANDING_DIR", str(landing))
     return home, data_dir

@@ -2,17 +2,17 @@
 
 import dagster as dg
 
-from dagster_project.definitions import defs as nightly_defs
-from dagster_project.definitions import nightly_job
+from dagster_project import definitions
 
 MINUTELY_SCHEDULE = "minutely_warehouse_schedule"
 
 minutely_schedule = dg.ScheduleDefinition(
     name=MINUTELY_SCHEDULE,
-    job=nightly_job,
+    job=definitions.nightly_job,
     cron_schedule="* * * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
 
-defs = dg.Definitions.merge(nightly_defs, dg.Definitions(schedules=[minutely_schedule]))
+# One Definitions object at module scope (Dagster refuses two).
+defs = dg.Definitions.merge(definitions.defs, dg.Definitions(schedules=[minutely_schedule]))
