@@ -77,7 +77,7 @@ class Alert:
     def message(self) -> str:
         lines = [
             f"{self.subject}.",
-            f"Run {self.run_id} failed at {self.logged_at}; nothing new was published.",
+            f"Run {self.run_id} failed; nothing new was published (alert of {self.logged_at}).",
             "Failed steps:",
             *(f"  - {step}: {reason}" for step, reason in self.failed_steps.items()),
         ]

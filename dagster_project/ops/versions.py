@@ -83,6 +83,7 @@ def audited_query(data_dir: Path, sql: str, version_ref: str | None = None) -> Q
     try:
         result = run_query(path, sql)
     except NotPublishedError:
+        # Nothing to read, so nothing was read: not an access.
         raise
     except Exception:
         # A failed attempt is still an access attempt: logged without a row count.
