@@ -65,6 +65,8 @@ def two_versions(tmp_path_factory: pytest.TempPathFactory) -> TwoVersions:
     finally:
         del os.environ["DAGSTER_HOME"]
     assert materialization.asset_materialization.metadata["retention_days"].value == 400
+    retention_entries = [e for e in read_audit(data_dir) if e.action == "retention"]
+    assert len(retention_entries) == 2  # one per nightly run
     return TwoVersions(data_dir, first, second)
 
 
