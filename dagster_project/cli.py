@@ -89,6 +89,19 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_live_cohort(args: argparse.Namespace) -> int:
+    from dagster_project.live_cohort_view import format_figure_b, load_figure_b
+    from dagster_project.query import NotPublishedError
+
+    try:
+        figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
+    except NotPublishedError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(format_figure_b(figure))
+    return 0
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -121,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--version", help="query this published version (id or prefix) instead")
 
     add("scorecard", cmd_scorecard, "Print the published scorecard.")
+
+    live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
+    live.add_argument("--months", type=int, default=7, help="last N month ends (default 7)")
     add_operations_commands(add, _data_dir)
     return parser
 
