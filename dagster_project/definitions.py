@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.ops.alerts import run_failure_alert
 from dagster_project.ops.failures import classify_failure_for_retry
@@ -21,6 +21,7 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
+from dagster_project.scoring.assets import scoring_assets
 
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
@@ -68,7 +69,7 @@ def resources_from_environment() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[*feed_assets, iom_dbt_models, published_marts, apply_retention],
+    assets=[*feed_assets, *dbt_model_assets, *scoring_assets, published_marts, apply_retention],
     jobs=[nightly_job],
     schedules=[nightly_schedule],
     sensors=[run_failure_alert],
