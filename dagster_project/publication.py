@@ -4,8 +4,8 @@ import dagster as dg
 
 from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
+from dagster_project.ops.versions import run_check_summary
 from dagster_project.publish import activate_version, build_version, prune_versions
-from dagster_project.quality.results import summary as check_summary
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 
 PUBLISH_GROUP = "publication"
@@ -30,14 +30,13 @@ def published_marts(
     run_settings: RunSettingsResource,
 ) -> dg.MaterializeResult:
     as_of = run_settings.as_of_date(landing)
-    with warehouse.connect() as con:
-        checks = check_summary(con, context.run_id)
+    checks = run_check_summary(context.instance, context.run_id)
     version = build_version(
         warehouse.warehouse_path,
         warehouse.root,
         context.run_id,
         as_of,
-        checks=checks,
+        checks,
         extract_date=landing.manifest().extract_date,
     )
     activate_version(warehouse.root, version)

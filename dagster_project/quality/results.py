@@ -51,23 +51,6 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str, outcomes: Iterable[Check
         )
 
 
-def summary(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, int]:
-    """passed / failed (errors) / warned (failed warnings) for version.json."""
-    con.execute(DDL)
-    passed, failed, warned = con.execute(
-        """
-        select
-            count(*) filter (where passed),
-            count(*) filter (where not passed and severity = 'ERROR'),
-            count(*) filter (where not passed and severity = 'WARN')
-        from quality.check_results
-        where run_id = ?
-        """,
-        [run_id],
-    ).fetchone()
-    return {"passed": passed, "failed": failed, "warned": warned}
-
-
 def record_dbt_tests(
     con: duckdb.DuckDBPyConnection, run_id: str, verdicts: Iterable[dg.AssetCheckResult]
 ) -> None:
