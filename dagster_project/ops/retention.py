@@ -1,12 +1,15 @@
 """Retention: operational rows and run records older than the configured days are deleted."""
 
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
+from dagster_project.dbt_assets import run_target_path
 from dagster_project.ops.audit import record_audit
 from dagster_project.ops.resources import RetentionResource
 from dagster_project.resources import WarehouseResource
@@ -25,11 +28,15 @@ class RetentionResult:
     days: int
     deleted_rows: dict[str, int]
     deleted_runs: int
+    deleted_dbt_targets: int
 
     @property
     def summary(self) -> str:
         tables = ", ".join(f"{n} from {t}" for t, n in self.deleted_rows.items())
-        return f"older than {self.days} days: deleted {tables}, {self.deleted_runs} Dagster runs"
+        return (
+            f"older than {self.days} days: deleted {tables}, {self.deleted_runs} Dagster runs, "
+            f"{self.deleted_dbt_targets} dbt run folders"
+        )
 
 
 def delete_old_rows(con: duckdb.DuckDBPyConnection, days: int) -> dict[str, int]:
@@ -65,6 +72,15 @@ def delete_old_runs(instance: DagsterInstance, days: int) -> int:
     return len(old)
 
 
+def delete_old_dbt_targets(target_root: Path, days: int) -> int:
+    """dbt writes one target folder per run (artifacts and logs); old ones go with the runs."""
+    cutoff = (datetime.now(UTC) - timedelta(days=days)).timestamp()
+    old = [p for p in target_root.glob("run-*") if p.is_dir() and p.stat().st_mtime < cutoff]
+    for folder in old:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(old)
+
+
 @dg.asset(
     key=["operations", "retention"],
     group_name=OPERATIONS_GROUP,
@@ -77,11 +93,12 @@ def apply_retention(
     warehouse: WarehouseResource,
     retention: RetentionResource,
 ) -> dg.MaterializeResult:
-    """Deletes quarantine rows, load-log rows and Dagster run records older than N days."""
+    """Deletes quarantine and load-log rows, run records and dbt run folders past N days."""
     with warehouse.connect() as con:
         deleted_rows = delete_old_rows(con, retention.days)
     deleted_runs = delete_old_runs(context.instance, retention.days)
-    result = RetentionResult(retention.days, deleted_rows, deleted_runs)
+    deleted_targets = delete_old_dbt_targets(run_target_path(context.run_id).parent, retention.days)
+    result = RetentionResult(retention.days, deleted_rows, deleted_runs, deleted_targets)
     context.log.info(f"Retention {result.summary}")
     record_audit(warehouse.root, "retention", result.summary, None)
     return dg.MaterializeResult(
@@ -89,5 +106,6 @@ def apply_retention(
             "retention_days": retention.days,
             "deleted_rows": dg.MetadataValue.json(deleted_rows),
             "deleted_runs": deleted_runs,
+            "deleted_dbt_run_folders": deleted_targets,
         }
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -11,7 +13,7 @@ from dagster import DagsterRunStatus
 
 from dagster_project.ingest.store import ensure_schemas
 from dagster_project.ops.resources import DEFAULT_RETENTION_DAYS, operations_resources
-from dagster_project.ops.retention import delete_old_rows, delete_old_runs
+from dagster_project.ops.retention import delete_old_dbt_targets, delete_old_rows, delete_old_runs
 
 
 def test_rows_older_than_the_limit_go_and_younger_rows_stay(tmp_path: Path):
@@ -61,3 +63,15 @@ def test_only_finished_runs_older_than_the_limit_are_deleted(tmp_path: Path):
 )
 def test_the_retention_days_come_from_the_environment(environ: dict[str, str], days: int):
     assert operations_resources(environ)["retention"].days == days
+
+
+def test_dbt_run_folders_older_than_the_limit_go_and_others_stay(tmp_path: Path):
+    old, young, other = tmp_path / "run-old", tmp_path / "run-young", tmp_path / "manifest-dir"
+    for folder in (old, young, other):
+        folder.mkdir()
+    ten_days_ago = time.time() - 10 * 86400
+    os.utime(old, (ten_days_ago, ten_days_ago))
+    os.utime(other, (ten_days_ago, ten_days_ago))
+
+    assert delete_old_dbt_targets(tmp_path, days=5) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest-dir", "run-young"]
