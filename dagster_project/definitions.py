@@ -11,6 +11,7 @@ from dagster_project.ingest.assets import feed_assets
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.publication import published_marts
+from dagster_project.report.assets import REPORT_GROUP, performance_report
 from dagster_project.resources import (
     LandingResource,
     PseudonymiserResource,
@@ -21,12 +22,28 @@ from dagster_project.resources import (
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
 # In process: DuckDB has one writer per file, so Python assets and dbt must take turns,
-# and one process avoids paying Dagster's start-up per step.
+# and one process avoids paying Dagster's start-up per step. The report is monthly, not nightly.
 nightly_job = dg.define_asset_job(
     name=NIGHTLY_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORT_GROUP),
     executor_def=dg.in_process_executor,
     description="Load every feed, build every dbt model and check, publish the marts.",
+)
+
+monthly_report_job = dg.define_asset_job(
+    name="monthly_report",
+    selection=dg.AssetSelection.groups(REPORT_GROUP),
+    executor_def=dg.in_process_executor,
+    description="Render the monthly performance report from the published marts.",
+)
+
+monthly_report_schedule = dg.ScheduleDefinition(
+    name="monthly_report_schedule",
+    job=monthly_report_job,
+    cron_schedule="0 6 1 * *",
+    execution_timezone="Europe/London",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="06:00 UK time on the 1st: the report on last month's published marts.",
 )
 
 nightly_schedule = dg.ScheduleDefinition(
@@ -60,8 +77,8 @@ def resources_from_environment() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[*feed_assets, iom_dbt_models, published_marts],
-    jobs=[nightly_job],
-    schedules=[nightly_schedule],
+    assets=[*feed_assets, iom_dbt_models, published_marts, performance_report],
+    jobs=[nightly_job, monthly_report_job],
+    schedules=[nightly_schedule, monthly_report_schedule],
     resources=resources_from_environment(),
 )
