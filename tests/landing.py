@@ -52,22 +52,56 @@ def refresh_manifest(folder: Path) -> None:
     (folder / "_manifest.json").write_text(json.dumps(manifest, indent=2))
 
 
-def spell(spell_id: str, nominal: str, entry: str, exit: str = "", reason: str = "",
-          scheme: str = "GENERIC", area: str = "CITY") -> dict[str, str]:
-    return {"spell_id": spell_id, "nominal_id": nominal, "scheme": scheme, "area": area,
-            "entry_date": entry, "exit_date": exit, "exit_reason": reason}
+def spell(
+    spell_id: str,
+    nominal: str,
+    entry: str,
+    exit: str = "",
+    reason: str = "",
+    scheme: str = "GENERIC",
+    area: str = "CITY",
+) -> dict[str, str]:
+    return {
+        "spell_id": spell_id,
+        "nominal_id": nominal,
+        "scheme": scheme,
+        "area": area,
+        "entry_date": entry,
+        "exit_date": exit,
+        "exit_reason": reason,
+    }
 
 
-def event(kind: str, event_id: str, nominal: str, code: str, on: str,
-          weapon: str = "N") -> dict[str, str]:
+def event(
+    kind: str, event_id: str, nominal: str, code: str, on: str, weapon: str = "N"
+) -> dict[str, str]:
     """A conviction (kind='conviction') or an arrest (kind='arrest')."""
-    return {f"{kind}_id": event_id, "nominal_id": nominal, "offence_code": code,
-            f"{kind}_date": on, "weapon_enabled": weapon}
+    return {
+        f"{kind}_id": event_id,
+        "nominal_id": nominal,
+        "offence_code": code,
+        f"{kind}_date": on,
+        "weapon_enabled": weapon,
+    }
 
 
-def custody(custody_id: str, nominal: str, start: str, sentence_days: int, earliest: str,
-            actual: str = "", area: str = "CITY", release_type: str = "") -> dict[str, str]:
-    return {"custody_id": custody_id, "nominal_id": nominal, "custody_start_date": start,
-            "sentence_days": str(sentence_days), "earliest_release_date": earliest,
-            "actual_release_date": actual, "release_area": area,
-            "release_type": release_type or ("STANDARD" if actual else "")}
+def custody(
+    custody_id: str,
+    nominal: str,
+    start: str,
+    sentence_days: int,
+    earliest: str,
+    actual: str = "",
+    area: str = "CITY",
+    release_type: str = "",
+) -> dict[str, str]:
+    return {
+        "custody_id": custody_id,
+        "nominal_id": nominal,
+        "custody_start_date": start,
+        "sentence_days": str(sentence_days),
+        "earliest_release_date": earliest,
+        "actual_release_date": actual,
+        "release_area": area,
+        "release_type": release_type or ("STANDARD" if actual else ""),
+    }
