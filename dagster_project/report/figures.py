@@ -594,7 +594,8 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
             for t, row in zip(types, matrix, strict=True)
         ]
     else:
-        hidden = suppress_table(matrix, VICTIM_THRESHOLD)
+        # Only row totals (cases per abuse type) are published, so only rows must not give away.
+        hidden = suppress_table(matrix, VICTIM_THRESHOLD, column_totals=False)
     rows = []
     for t, values, flags, total in zip(types, matrix, hidden, totals, strict=True):
         row = [ABUSE_TYPES[t]]

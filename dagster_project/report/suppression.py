@@ -50,15 +50,16 @@ def suppress_groups(
 
 
 def suppress_table(
-    rows: Sequence[Sequence[float | int | None]], threshold: int
+    rows: Sequence[Sequence[float | int | None]], threshold: int, column_totals: bool = True
 ) -> list[list[bool]]:
-    """Which cells of a table with row and column totals to hide (the totals themselves are
-    judged by `is_small` by the caller)."""
+    """Which cells of a table with row totals (and column totals, unless told otherwise) to
+    hide; the totals themselves are judged by `is_small` by the caller."""
     width = len(rows[0]) if rows else 0
     flat = [cell for row in rows for cell in row]
-    row_groups = [range(r * width, (r + 1) * width) for r in range(len(rows))]
-    column_groups = [range(c, len(flat), width) for c in range(width)]
-    hidden = suppress_groups(flat, [*row_groups, *column_groups], threshold)
+    groups = [range(r * width, (r + 1) * width) for r in range(len(rows))]
+    if column_totals:
+        groups += [range(c, len(flat), width) for c in range(width)]
+    hidden = suppress_groups(flat, groups, threshold)
     return [hidden[r * width : (r + 1) * width] for r in range(len(rows))]
 
 
