@@ -1,13 +1,73 @@
 -- Scorecard rows of the Domestic Violence IOM section (dv_nominals, dv_washout_nominals,
 -- dv_ppit_reduction_pct, idva_felt_safer_pct), in the scorecard's long format.
--- Placeholder with the scorecard's columns until the DV models land.
-select
-    cast(null as varchar) as section,
-    cast(null as varchar) as metric,
-    cast(null as varchar) as breakdown,
-    cast(null as double) as value,
-    cast(null as varchar) as value_label,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    cast(null as varchar) as unit
-where false
+-- Every row satisfies value = numerator for a count and value = 100 * numerator / denominator
+-- for a percentage.
+with spells as (
+    select * from {{ ref('int_spells') }}
+),
+
+ppit_pairs as (
+    select * from {{ ref('int_dv_ppit_pairs') }}
+),
+
+closed_cases as (
+    select * from {{ ref('int_idva_cases') }}
+),
+
+-- exit_reason is empty for a spell still open at the as-of date: WASHOUT means exited so
+dv_nominal_counts as (
+    select
+        count(distinct nominal_key) as dv_nominals,
+        count(distinct nominal_key) filter (where exit_reason = 'WASHOUT') as dv_washout_nominals
+    from spells
+    where scheme = 'DV'
+),
+
+ppit_means as (
+    select
+        avg(exit_ppit_score) - avg(baseline_ppit_score) as mean_change,
+        avg(baseline_ppit_score) as mean_baseline
+    from ppit_pairs
+    where has_pair
+),
+
+felt_safer_counts as (
+    select
+        count(*) filter (where felt_safer = 'Y') as felt_safer_cases,
+        count(*) filter (where felt_safer in ('Y', 'N')) as asked_cases
+    from closed_cases
+),
+
+metric_rows as (
+    select 'dv_nominals' as metric, dv_nominals::double as numerator,
+        null::double as denominator, 'count' as unit
+    from dv_nominal_counts
+    union all
+    select 'dv_washout_nominals', dv_washout_nominals::double, null, 'count'
+    from dv_nominal_counts
+    union all
+    -- numerator: mean exit - mean baseline; denominator: mean baseline (a fall is negative)
+    select 'dv_ppit_reduction_pct', mean_change, mean_baseline, 'pct'
+    from ppit_means
+    union all
+    select 'idva_felt_safer_pct', felt_safer_cases::double, asked_cases::double, 'pct'
+    from felt_safer_counts
+),
+
+final as (
+    select
+        'DVIOM' as section,
+        metric,
+        'all' as breakdown,
+        case
+            when unit = 'count' then numerator
+            else 100.0 * numerator / nullif(denominator, 0)
+        end as value,
+        cast(null as varchar) as value_label,
+        numerator,
+        denominator,
+        unit
+    from metric_rows
+)
+
+select * from final

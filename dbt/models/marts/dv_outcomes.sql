@@ -1,0 +1,67 @@
+-- IDVA survivor outcomes at closure: closed cases per abuse type x outcome, every combination
+-- present (zero-filled) so a missing outcome reads as 0 rather than as absent.
+with outcomes as (
+    select * from {{ ref('int_idva_outcomes') }}
+),
+
+-- the categories of feeds.md, listed here so that zero rows exist for unseen ones
+abuse_types as (
+    select * from (values
+        ('PHYSICAL'), ('EMOTIONAL'), ('FINANCIAL'), ('SEXUAL'), ('JEALOUS_CONTROLLING'),
+        ('STALKING')
+    ) as t (abuse_type)
+),
+
+outcome_categories as (
+    select * from (values
+        ('NOT_DISCLOSED'), ('CESSATION'), ('SIGNIFICANT_REDUCTION'), ('SOME_REDUCTION'),
+        ('DONT_KNOW')
+    ) as t (outcome)
+),
+
+grid as (
+    select abuse_types.abuse_type, outcome_categories.outcome
+    from abuse_types
+    cross join outcome_categories
+),
+
+cases_per_cell as (
+    select abuse_type, outcome, count(distinct case_key) as cases
+    from outcomes
+    group by abuse_type, outcome
+),
+
+zero_filled as (
+    select
+        grid.abuse_type,
+        grid.outcome,
+        coalesce(cases_per_cell.cases, 0) as cases
+    from grid
+    left join cases_per_cell
+        on grid.abuse_type = cases_per_cell.abuse_type
+        and grid.outcome = cases_per_cell.outcome
+),
+
+with_totals as (
+    select
+        *,
+        sum(cases) over (partition by abuse_type) as total_cases,
+        sum(case when outcome in ('CESSATION', 'SIGNIFICANT_REDUCTION') then cases else 0 end)
+            over (partition by abuse_type) as cessation_or_significant_cases
+    from zero_filled
+),
+
+final as (
+    select
+        abuse_type,
+        outcome,
+        cases::integer as cases,
+        total_cases::integer as total_cases,
+        -- no closed case with an outcome for the type: a share of nothing is undefined
+        100.0 * cases / nullif(total_cases, 0) as pct,
+        100.0 * cessation_or_significant_cases / nullif(total_cases, 0)
+            as cessation_or_significant_pct
+    from with_totals
+)
+
+select * from final
