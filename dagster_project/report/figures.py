@@ -602,8 +602,11 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
         for o, value, flag in zip(OUTCOMES, values, flags, strict=True):
             pct = cells.get((t, o), {}).get("pct")
             row.append(SUPPRESSED if flag else f"{count(value, 0)} ({number(pct)}%)")
+        # An empty total is one the SQL mart withheld (1 to 9 cases).
         total = None if _is_missing(total) else total
-        row.append(show_count(total, is_small(total, VICTIM_THRESHOLD)))
+        row.append(
+            SUPPRESSED if total is None else show_count(total, is_small(total, VICTIM_THRESHOLD))
+        )
         cessation = next(
             (
                 cells[(t, o)].get("cessation_or_significant_pct")
