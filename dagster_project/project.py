@@ -14,8 +14,14 @@ from dagster_project.paths import DBT_PROJECT_DIR
 # The venv's own dbt: cron, `iom run` and CI start without the venv on PATH.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
 _FINGERPRINT_FILE = DBT_PROJECT_DIR / "target" / "project_fingerprint.txt"
-_PROJECT_GLOBS = ("dbt_project.yml", "profiles.yml", "models/**/*", "macros/**/*",
-                  "seeds/**/*", "tests/**/*")
+_PROJECT_GLOBS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models/**/*",
+    "macros/**/*",
+    "seeds/**/*",
+    "tests/**/*",
+)
 
 
 def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
@@ -39,8 +45,15 @@ def ensure_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Path:
     ):
         return manifest
     subprocess.run(
-        [str(DBT_EXECUTABLE), "parse", "--quiet", "--profiles-dir", str(project_dir),
-         "--project-dir", str(project_dir)],
+        [
+            str(DBT_EXECUTABLE),
+            "parse",
+            "--quiet",
+            "--profiles-dir",
+            str(project_dir),
+            "--project-dir",
+            str(project_dir),
+        ],
         check=True,
         cwd=project_dir,
     )
