@@ -585,10 +585,10 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
         for t in types
     ]
     if already_suppressed:
-        # The SQL mart applied the rule; a suppressed cell arrives empty or flagged.
+        # The SQL mart applied the rule and flags each withheld cell.
         hidden = [
             [
-                v is None or bool(cells.get((t, o), {}).get("is_suppressed", False))
+                bool(cells.get((t, o), {}).get("is_suppressed", v is None))
                 for o, v in zip(OUTCOMES, row, strict=True)
             ]
             for t, row in zip(types, matrix, strict=True)
@@ -601,7 +601,8 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
         row = [ABUSE_TYPES[t]]
         for o, value, flag in zip(OUTCOMES, values, flags, strict=True):
             pct = cells.get((t, o), {}).get("pct")
-            row.append(SUPPRESSED if flag else f"{count(value, 0)} ({number(pct)}%)")
+            shown = count(value, 0) if _is_missing(pct) else f"{count(value, 0)} ({number(pct)}%)"
+            row.append(SUPPRESSED if flag else shown)
         # An empty total is one the SQL mart withheld (1 to 9 cases).
         total = None if _is_missing(total) else total
         row.append(
@@ -616,7 +617,9 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
             None,
         )
         masked = any(flags[list(OUTCOMES).index(o)] for o in ("CESSATION", "SIGNIFICANT_REDUCTION"))
-        row.append(SUPPRESSED if masked or _is_missing(cessation) else f"{number(cessation)}%")
+        row.append(
+            SUPPRESSED if masked else "—" if _is_missing(cessation) else f"{number(cessation)}%"
+        )
         rows.append(row)
     return Figure(
         "table-idva-outcomes",

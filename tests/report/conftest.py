@@ -9,13 +9,30 @@ import pytest
 
 from dagster_project.report.render import Report, write_report
 from tests.landing import custody, event, spell, write_landing
+from tests.marts.idva import idva_case
 from tests.pipeline import PipelineRun, run_on
 
 EXTRACT = date(2019, 3, 31)
 
 
+# Twelve closed IDVA cases of N3's survivors, all physical abuse: 11 cessation, 1 don't know;
+# 11 felt safer, 1 did not. The 1s are small numbers of victims.
+IDVA_CASES = [
+    idva_case(f"V{i:02}", "N3", "2018-04-01", "2018-10-01", "Y" if i < 11 else "N")
+    for i in range(12)
+]
+IDVA_OUTCOMES = [
+    {
+        "case_id": f"V{i:02}",
+        "abuse_type": "PHYSICAL",
+        "outcome": "CESSATION" if i < 11 else "DONT_KNOW",
+    }
+    for i in range(12)
+]
+
+
 def small_landing(folder: Path) -> Path:
-    """Three nominals: one exited, one open and in custody, one on DV with an IDVA case."""
+    """Three nominals: one exited, one open and in custody, one on DV with IDVA cases."""
     return write_landing(
         folder,
         {
@@ -35,6 +52,8 @@ def small_landing(folder: Path) -> Path:
                 event("arrest", "A3", "N3", "DOMESTIC_ABUSE", "2018-01-10"),
             ],
             "custody_episodes": [custody("K1", "N2", "2018-09-01", 400, "2019-05-01")],
+            "idva_cases": IDVA_CASES,
+            "idva_outcomes": IDVA_OUTCOMES,
         },
         EXTRACT,
     )

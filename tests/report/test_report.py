@@ -45,6 +45,18 @@ def test_every_section_renders_and_names_the_marts_it_is_waiting_for(
     assert small_report.pdf_path.stat().st_size > 1000
 
 
+def test_small_victim_numbers_are_suppressed_in_the_report(small_report: Report):
+    idva = next(
+        f for s in small_report.sections for f in s.figures if f.id == "table-idva-outcomes"
+    )
+    physical = idva.body["rows"][0]
+    # 11 cessation and 1 don't know of 12: the 1 is hidden, and the 11 with it (12 - 11 = 1);
+    # the combined cessation share would give the 11 away.
+    assert physical == ["Physical", "0 (0.0%)", "*", "0 (0.0%)", "0 (0.0%)", "*", "12", "*"]
+    html = small_report.html_path.read_text()
+    assert "Small numbers are suppressed" in html
+
+
 def test_the_html_is_self_contained(small_report: Report):
     html = small_report.html_path.read_text()
     assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", html)
