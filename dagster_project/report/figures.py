@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -458,14 +457,7 @@ def cohort_section(marts: PublishedMarts) -> Section:
         section.figures.append(forecast_chart(forecast))
     accuracy = marts.get("release_forecast_accuracy")
     if accuracy is not None:
-        section.figures.append(
-            generic_table(
-                "table-forecast-accuracy",
-                "Release forecast backtest",
-                "release_forecast_accuracy",
-                accuracy,
-            )
-        )
+        section.figures.append(accuracy_table(accuracy))
     else:
         section.paragraphs.append(
             "The mart <code>release_forecast_accuracy</code> is not in the published copy yet."
@@ -526,24 +518,52 @@ def forecast_chart(forecast: pd.DataFrame) -> Figure:
     )
 
 
-def generic_table(figure_id: str, title: str, mart: str, frame: pd.DataFrame) -> Figure:
-    """A mart shown as it is (latest rows first), integer counts suppressed like any count."""
-    shown = frame.tail(24)
+def accuracy_table(accuracy: pd.DataFrame) -> Figure:
+    """The forecast's backtest: the last closed windows and the overall row (label 'ALL')."""
+    for column in ("scheme", "release_area"):
+        if column in accuracy.columns:
+            accuracy = accuracy[accuracy[column] == "ALL"]
+    overall = accuracy[accuracy["window_label"] == "ALL"]
+    windows = accuracy[accuracy["window_label"] != "ALL"].sort_values("window_start")
     rows = []
-    for record in shown.to_dict("records"):
-        row = []
-        for column in shown.columns:
-            value = record[column]
-            if pd.api.types.is_integer_dtype(shown[column]):
-                row.append(count(value))
-            elif pd.api.types.is_float_dtype(shown[column]):
-                row.append(number(value))
-            elif isinstance(value, pd.Timestamp | date):
-                row.append(pd.Timestamp(value).strftime("%Y-%m-%d"))
-            else:
-                row.append("—" if _is_missing(value) else str(value))
-        rows.append(row)
-    return Figure(figure_id, title, [mart], "table", {"header": list(shown.columns), "rows": rows})
+    for record in [*windows.tail(FIGURE_B_MONTHS).to_dict("records"), *overall.to_dict("records")]:
+        early, actual = record.get("early_releases"), record.get("actual_releases")
+        rows.append(
+            [
+                "all windows" if record["window_label"] == "ALL" else record["window_label"],
+                count(record.get("due_releases")),
+                count(actual),
+                _part(record.get("absolute_error")),
+                number(record.get("mean_absolute_error")),
+                pct_text(
+                    {
+                        "value": record.get("early_release_pct"),
+                        "numerator": early,
+                        "denominator": actual,
+                    },
+                    COUNT_THRESHOLD,
+                ),
+            ]
+        )
+    return Figure(
+        "table-forecast-accuracy",
+        "Release forecast backtest: due vs actual in closed windows",
+        ["release_forecast_accuracy"],
+        "table",
+        {
+            "header": [
+                "Window",
+                "Due",
+                "Actual",
+                "Absolute error",
+                "Mean abs. error",
+                "Released early",
+            ],
+            "rows": rows,
+        },
+        note="Released early: before the earliest release date (parole, HDC), which the "
+        "forecast cannot know.",
+    )
 
 
 # ---------------------------------------------------------------- DVIOM
