@@ -18,6 +18,15 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 # Debian's chromium (apt package `chromium`); .ci/run installs it.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_TIMEOUT_SECONDS = 120
+# Headless in a container: no sandbox (no user namespaces), no GPU, and nothing phoning home.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 class ChromiumMissingError(Exception):
@@ -66,12 +75,7 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: Path = CHROMIUM) -> Non
             [
                 str(chromium),
                 "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
+                *CHROMIUM_ARGS,
                 f"--user-data-dir={profile}",
                 "--no-pdf-header-footer",
                 f"--print-to-pdf={pdf_path}",

@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -64,31 +65,27 @@ def test_the_html_is_self_contained(small_report: Report):
     assert "suppression-note" in html
 
 
-def test_iom_report_writes_html_and_pdf_for_the_published_version(small_run: PipelineRun, tmp_path):
-    env = {**os.environ, "IOM_DATA_DIR": str(small_run.data_dir)}
-    command = [sys.executable, "-m", "dagster_project.cli", "report", "--out", str(tmp_path)]
-    done = subprocess.run(
-        [*command, "--as-of", "2019-03-31"],
+def _iom_report(data_dir: Path, out: Path, as_of: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "dagster_project.cli", "report"]
+    return subprocess.run(
+        [*command, "--out", str(out), "--as-of", as_of],
         cwd=REPO_ROOT,
-        env=env,
+        env={**os.environ, "IOM_DATA_DIR": str(data_dir)},
         capture_output=True,
         text=True,
         timeout=300,
     )
+
+
+def test_iom_report_writes_html_and_pdf_for_the_published_version(small_run: PipelineRun, tmp_path):
+    done = _iom_report(small_run.data_dir, tmp_path, "2019-03-31")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "iom-performance-report-2019-03-31.html",
         "iom-performance-report-2019-03-31.pdf",
     ]
     # No version was published as of another date: a clear message, not a traceback.
-    other = subprocess.run(
-        [*command, "--as-of", "2018-12-31"],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    other = _iom_report(small_run.data_dir, tmp_path, "2018-12-31")
     assert other.returncode == 2
     assert "no published version as of 2018-12-31" in other.stderr
 
