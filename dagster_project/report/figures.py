@@ -111,7 +111,9 @@ def pct_text(row: dict | None, threshold: int | None = None) -> str:
         or is_small(None if _is_missing(denominator) else denominator - numerator, threshold)
     ):
         return f"{SUPPRESSED} (small numbers)"
-    return f"{float(row['value']):.1f}% ({_part(numerator)} of {_part(denominator)})"
+    # "of" for people counted; a ratio of mean scores shows its two means.
+    joint = " of " if threshold is not None else " / "
+    return f"{float(row['value']):.1f}% ({_part(numerator)}{joint}{_part(denominator)})"
 
 
 def p_value_text(p: Any) -> str:

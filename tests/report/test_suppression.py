@@ -59,7 +59,11 @@ def test_shown_counts_use_the_mark_or_thousands_separators():
 
 
 def test_a_percentage_is_hidden_when_either_side_of_it_is_a_small_count_of_people():
-    assert pct_text({"value": 44.78, "numerator": 103, "denominator": 230}) == "44.8% (103 of 230)"
+    exits = {"value": 44.78, "numerator": 103, "denominator": 230}
+    assert pct_text(exits, COUNT_THRESHOLD) == "44.8% (103 of 230)"
+    # A ratio of mean scores shows both means.
+    ppit = {"value": -42.67, "numerator": -25.3, "denominator": 59.3}
+    assert pct_text(ppit) == "-42.7% (-25.3 / 59.3)"
     # 31 of 36 felt safer: the 5 who did not are a small number of victims.
     felt_safer = {"value": 86.1, "numerator": 31, "denominator": 36}
     assert pct_text(felt_safer, VICTIM_THRESHOLD) == "* (small numbers)"
