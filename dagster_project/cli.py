@@ -110,6 +110,19 @@ def cmd_data_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_live_cohort(args: argparse.Namespace) -> int:
+    from dagster_project.live_cohort_view import format_figure_b, load_figure_b
+    from dagster_project.query import NotPublishedError
+
+    try:
+        figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
+    except NotPublishedError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(format_figure_b(figure))
+    return 0
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -148,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     dictionary = add("data-dictionary", cmd_data_dictionary, "Regenerate the data dictionary.")
     dictionary.add_argument("--out", help="output file (default: docs/data-dictionary.md)")
+
+    live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
+    live.add_argument("--months", type=int, default=7, help="last N month ends (default 7)")
     return parser
 
 

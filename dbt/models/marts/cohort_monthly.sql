@@ -1,0 +1,64 @@
+-- Figure B's live cohort by month: one row per month end x scheme (GENERIC, DV, ALL).
+with months as (
+    select * from {{ ref('int_months') }}
+),
+
+status as (
+    select * from {{ ref('int_nominal_status') }}
+),
+
+schemes as (
+    select unnest(['GENERIC', 'DV', 'ALL']) as scheme
+),
+
+month_ends as (
+    select month_end from months where is_month_complete
+),
+
+status_at_month_end as (
+    select status.*
+    from status
+    inner join month_ends on status.status_date = month_ends.month_end
+),
+
+-- ALL counts distinct nominals over both schemes, not a sum of the scheme rows
+counts as (
+    select
+        status_date as month_end,
+        coalesce(scheme, 'ALL') as scheme,
+        count(distinct nominal_key) filter (where is_live) as live_cohort,
+        count(distinct nominal_key) filter (where is_live and is_in_custody) as in_custody,
+        count(distinct nominal_key) filter (
+            where is_live and is_in_custody and release_area = 'CITY'
+        ) as in_custody_release_city,
+        count(distinct nominal_key) filter (
+            where is_live and is_in_custody and release_area = 'COUNTY_NORTH'
+        ) as in_custody_release_county_north,
+        count(distinct nominal_key) filter (
+            where is_live and is_in_custody and release_area = 'COUNTY_SOUTH'
+        ) as in_custody_release_county_south,
+        count(distinct nominal_key) filter (where is_watchlist) as watchlist,
+        count(distinct nominal_key) as live_plus_watchlist
+    from status_at_month_end
+    group by grouping sets ((status_date, scheme), (status_date))
+),
+
+final as (
+    select
+        month_ends.month_end,
+        schemes.scheme,
+        coalesce(counts.live_cohort, 0) as live_cohort,
+        coalesce(counts.in_custody, 0) as in_custody,
+        coalesce(counts.in_custody_release_city, 0) as in_custody_release_city,
+        coalesce(counts.in_custody_release_county_north, 0) as in_custody_release_county_north,
+        coalesce(counts.in_custody_release_county_south, 0) as in_custody_release_county_south,
+        coalesce(counts.watchlist, 0) as watchlist,
+        coalesce(counts.live_plus_watchlist, 0) as live_plus_watchlist
+    from month_ends
+    cross join schemes
+    left join counts
+        on month_ends.month_end = counts.month_end
+        and schemes.scheme = counts.scheme
+)
+
+select * from final
