@@ -14,6 +14,7 @@ from typing import Any
 
 from dagster_project.paths import REPO_ROOT
 from dagster_project.project import ensure_manifest
+from dagster_project.report.marts import REPORT_MARTS
 
 DEFAULT_OUT = REPO_ROOT / "docs" / "data-dictionary.md"
 # Analysts start from the marts; the layers they are built from follow.
@@ -111,6 +112,8 @@ def _node_section(
     children = [documented[c] for c in manifest["child_map"].get(uid, []) if c in documented]
     lines.append("- Built from: " + (", ".join(_link(p) for p in parents) or "—"))
     lines.append("- Used by: " + (", ".join(_link(c) for c in children) or "—"))
+    if node["schema"] == "marts" and node["name"] in REPORT_MARTS:
+        lines.append("- Read by: the monthly report (asset `performance_report`, docs/report.md)")
     node_tests = tests.get(uid, [])
     table_tests = sorted({_test_label(t) for t in node_tests if not t.get("column_name")})
     if table_tests:
