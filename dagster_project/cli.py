@@ -72,19 +72,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
-    from dagster_project.query import NotPublishedError, format_table, run_query
+    from dagster_project.scorecard_view import print_scorecard
 
-    try:
-        result = run_query(
-            _data_dir() / "analytics.duckdb",
-            "select section, metric, breakdown, value, value_label, numerator, denominator, unit "
-            "from scorecard order by section, metric, breakdown",
-        )
-    except NotPublishedError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    print(format_table(result.columns, result.rows))
-    return 0
+    return print_scorecard(_data_dir() / "analytics.duckdb")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

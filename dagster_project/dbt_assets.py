@@ -40,20 +40,45 @@ def _warehouse_path_for_dbt(path: Path) -> Iterator[None]:
             os.environ[WAREHOUSE_PATH_ENV] = previous
 
 
-@dbt_assets(
-    manifest=dbt_project.manifest_path,
-    project=dbt_project,
-    dagster_dbt_translator=IomDbtTranslator(),
+# The Python scoring assets sit in the middle of the dbt graph (dbt -> python -> dbt -> python
+# -> dbt). Left as one @dbt_assets, Dagster resolves that cycle by colouring the whole graph
+# and split the dbt models into seven steps (every hop between feed assets counts), some of
+# which ran relationship tests before their other parent existed. Three explicit stages,
+# cut at the scoring sources, keep the lineage one graph with one dbt build per stage.
+SCORED_MODELS = "source:scoring.rrs_scores+"
+SCORECARD_MODELS = "source:scoring.scorecard_statistics+"
+
+
+def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
+    @dbt_assets(
+        manifest=dbt_project.manifest_path,
+        project=dbt_project,
+        dagster_dbt_translator=IomDbtTranslator(),
+        name=name,
+        select=select,
+        exclude=exclude,
+    )
+    def _dbt_stage(
+        context: dg.AssetExecutionContext,
+        dbt: DbtCliResource,
+        warehouse: WarehouseResource,
+        landing: LandingResource,
+        run_settings: RunSettingsResource,
+    ) -> Iterator[Any]:
+        """dbt build (models, seeds and their tests) as of the run's as-of date."""
+        as_of = run_settings.as_of_date(landing)
+        dbt_vars = json.dumps({"as_of": as_of.isoformat()})
+        with _warehouse_path_for_dbt(warehouse.warehouse_path):
+            yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+
+    return _dbt_stage
+
+
+iom_dbt_models = build_dbt_stage(
+    "iom_dbt_models", "fqn:*", exclude=f"{SCORED_MODELS} {SCORECARD_MODELS}"
 )
-def iom_dbt_models(
-    context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
-    warehouse: WarehouseResource,
-    landing: LandingResource,
-    run_settings: RunSettingsResource,
-) -> Iterator[Any]:
-    """dbt build (models, seeds and their tests) as of the run's as-of date."""
-    as_of = run_settings.as_of_date(landing)
-    dbt_vars = json.dumps({"as_of": as_of.isoformat()})
-    with _warehouse_path_for_dbt(warehouse.warehouse_path):
-        yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+iom_dbt_scored_models = build_dbt_stage(
+    "iom_dbt_scored_models", SCORED_MODELS, exclude=SCORECARD_MODELS
+)
+iom_dbt_scorecard_models = build_dbt_stage("iom_dbt_scorecard_models", SCORECARD_MODELS, None)
+dbt_model_assets = [iom_dbt_models, iom_dbt_scored_models, iom_dbt_scorecard_models]

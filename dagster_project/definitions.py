@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets, feed_loads_spec
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
@@ -18,6 +18,7 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
+from dagster_project.scoring.assets import scoring_assets
 
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
@@ -77,7 +78,14 @@ def resources_from_environment() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[*feed_assets, feed_loads_spec, iom_dbt_models, published_marts, performance_report],
+    assets=[
+        *feed_assets,
+        feed_loads_spec,
+        *dbt_model_assets,
+        *scoring_assets,
+        published_marts,
+        performance_report,
+    ],
     jobs=[nightly_job, monthly_report_job],
     schedules=[nightly_schedule, monthly_report_schedule],
     resources=resources_from_environment(),

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.dbt_assets import iom_dbt_models
+from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.publish import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
@@ -15,7 +15,7 @@ PUBLISH_GROUP = "publication"
     group_name=PUBLISH_GROUP,
     kinds={"duckdb", "parquet"},
     # Every upstream asset, not just the marts: any failure anywhere means nothing is published.
-    deps=[*(a.key for a in feed_assets), *iom_dbt_models.keys],
+    deps=[*(a.key for a in feed_assets), *(k for stage in dbt_model_assets for k in stage.keys)],
     description=(
         "The marts as analysts read them: data/analytics.duckdb (schema marts) and "
         "data/marts/*.parquet, swapped in atomically as a new dated version; only runs "

@@ -1,0 +1,154 @@
+"""The Python assets of the scoring group: RRS for every scoring point, scorecard statistics."""
+
+import dagster as dg
+import pandas as pd
+
+from dagster_project.resources import WarehouseResource
+from dagster_project.scoring.rrs import RRS_TABLE, compute_rrs
+from dagster_project.scoring.statistics import PairedTest, paired_test
+
+SCORING_GROUP = "scoring"
+STATISTICS_TABLE = "scoring.scorecard_statistics"
+SIGNIFICANCE = "Significance"
+SCORECARD_COLUMNS = [
+    "section",
+    "metric",
+    "breakdown",
+    "value",
+    "value_label",
+    "numerator",
+    "denominator",
+    "unit",
+]
+
+
+@dg.asset(
+    key=["scoring", "rrs_scores"],
+    group_name=SCORING_GROUP,
+    kinds={"python", "duckdb"},
+    deps=[
+        dg.AssetKey(["intermediate", "int_scoring_points"]),
+        dg.AssetKey(["staging", "stg_convictions"]),
+        dg.AssetKey(["staging", "stg_arrests"]),
+        dg.AssetKey(["reference", "offence_weights"]),
+    ],
+    description=(
+        "One row per scoring point (nominal, date): the Reoffending Risk Score under the "
+        "matrix version in force and under the newest version, with its components."
+    ),
+)
+def rrs_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        compute_rrs(con)
+        rows, scored, quantiles = con.execute(
+            f"select count(*), count(rrs), quantile_cont(rrs, [0, 0.25, 0.5, 0.75, 0.9, 1]) "
+            f"from {RRS_TABLE}"
+        ).fetchone()
+        bands = con.execute(
+            f"select cast(floor(rrs / 100) as integer) as band, count(*) from {RRS_TABLE} "
+            "where rrs is not null group by band order by band"
+        ).fetchall()
+        versions = con.execute(
+            f"select coalesce(cast(matrix_version as varchar), 'none'), count(*) "
+            f"from {RRS_TABLE} group by all order by 1"
+        ).fetchall()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": rows,
+            "rows_without_matrix": rows - scored,
+            "rrs_quantiles": dg.MetadataValue.json(
+                dict(zip(["min", "p25", "p50", "p75", "p90", "max"], quantiles or [], strict=False))
+            ),
+            "band_counts": dg.MetadataValue.json(
+                {f"{b * 100}-{b * 100 + 100}": n for b, n in bands}
+            ),
+            "rows_by_matrix_version": dg.MetadataValue.json(dict(versions)),
+        }
+    )
+
+
+def _rows(test: PairedTest, prefix: str, breakdown: str) -> list[dict]:
+    """Scorecard rows (long format) of one paired test."""
+    figures = [
+        ("wilcoxon_n", test.n, "count"),
+        ("wilcoxon_p", test.p_value, "p_value"),
+        ("effect_r", test.effect_r, "ratio"),
+        ("hl_shift", test.hl_shift, "score"),
+    ]
+    if prefix == "exit":
+        figures += [
+            ("hl_ci_low", test.hl_ci_low, "score"),
+            ("hl_ci_high", test.hl_ci_high, "score"),
+        ]
+    return [
+        {
+            "section": SIGNIFICANCE,
+            "metric": f"{prefix}_{name}",
+            "breakdown": breakdown,
+            "value": value,
+            "value_label": None,
+            "numerator": None,
+            "denominator": None,
+            "unit": unit,
+        }
+        for name, value, unit in figures
+    ]
+
+
+def statistics_rows(spells: pd.DataFrame) -> pd.DataFrame:
+    """Significance rows from nominal_scores: exit vs entry overall, mid vs entry per cohort."""
+    exited = spells[~spells["is_open"]].dropna(subset=["entry_score", "exit_score"])
+    rows = _rows(
+        paired_test(exited["entry_score"].to_numpy(), exited["exit_score"].to_numpy(), True),
+        "exit",
+        "all",
+    )
+    scored = spells.dropna(subset=["entry_score", "mid_score"])
+    for year, cohort in scored.groupby("cohort_year"):
+        test = paired_test(cohort["entry_score"].to_numpy(), cohort["mid_score"].to_numpy(), False)
+        rows += _rows(test, "mid", str(year))
+    frame = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+    return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
+
+
+@dg.asset(
+    key=["scoring", "scorecard_statistics"],
+    group_name=SCORING_GROUP,
+    kinds={"python", "duckdb"},
+    deps=[dg.AssetKey(["marts", "nominal_scores"])],
+    description=(
+        "Scorecard rows of the Significance section: paired Wilcoxon tests of exit and mid vs "
+        "entry scores, rank-biserial r, Hodges-Lehmann shift with bootstrap CI."
+    ),
+)
+def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        spells = con.execute(
+            "select is_open, cohort_year, entry_score, mid_score, exit_score "
+            "from marts.nominal_scores"
+        ).df()
+        frame = statistics_rows(spells)
+        con.execute("create schema if not exists scoring")
+        con.register("statistics_frame", frame)
+        con.execute(
+            f"create or replace table {STATISTICS_TABLE} as select "
+            "section::varchar as section, metric::varchar as metric, "
+            "breakdown::varchar as breakdown, value::double as value, "
+            "value_label::varchar as value_label, numerator::double as numerator, "
+            "denominator::double as denominator, unit::varchar as unit from statistics_frame"
+        )
+        con.unregister("statistics_frame")
+    exit_rows = frame[frame["breakdown"] == "all"].set_index("metric")["value"]
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(frame),
+            **{
+                metric: (None if pd.isna(value) else float(value))
+                for metric, value in exit_rows.items()
+            },
+            "cohorts": dg.MetadataValue.json(sorted(frame["breakdown"].unique().tolist())),
+        }
+    )
+
+
+scoring_assets = [rrs_scores, scorecard_statistics]
