@@ -24,6 +24,7 @@ LAYERS = (
     ("staging", "Staging models"),
     ("reference", "Reference data (seeds)"),
     ("raw", "Raw feeds (dbt sources, loaded by the Dagster feed assets)"),
+    ("scoring", "Scores (dbt sources, written by the Dagster RRS assets)"),
 )
 
 
@@ -79,7 +80,10 @@ def render(manifest: Mapping[str, Any]) -> str:
         "the marts from the published copy `data/analytics.duckdb` (schema `marts`).",
         "",
     ]
-    for schema, title in LAYERS:
+    known = [schema for schema, _ in LAYERS]
+    # A schema not listed (e.g. one a new Python asset writes) still gets its own part.
+    others = sorted({n["schema"] for n in documented.values()} - set(known))
+    for schema, title in [*LAYERS, *((o, f"Schema {o}") for o in others)]:
         in_layer = sorted(
             (n for n in documented.values() if n["schema"] == schema), key=lambda n: n["name"]
         )
