@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from dagster_project.ops.commands import add_operations_commands
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 
 
@@ -58,11 +59,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from dagster_project.query import NotPublishedError, format_table, run_query
+    from dagster_project.ops.versions import UnknownVersionError, audited_query
+    from dagster_project.query import NotPublishedError, format_table
 
     try:
-        result = run_query(_data_dir() / "analytics.duckdb", args.query)
-    except NotPublishedError as exc:
+        result = audited_query(_data_dir(), args.query, args.version)
+    except (NotPublishedError, UnknownVersionError) as exc:
         print(exc, file=sys.stderr)
         return 2
     if result.columns:
@@ -142,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sql = add("sql", cmd_sql, "Read-only SQL against the published marts.")
     sql.add_argument("query")
+    sql.add_argument("--version", help="query this published version (id or prefix) instead")
 
     add("scorecard", cmd_scorecard, "Print the published scorecard.")
 
@@ -154,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
     live.add_argument("--months", type=int, default=7, help="last N month ends (default 7)")
+    add_operations_commands(add, _data_dir)
     return parser
 
 

@@ -11,6 +11,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from dagster_project.project import dbt_project
+from dagster_project.quality.results import record_dbt_tests
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 
 WAREHOUSE_PATH_ENV = "IOM_WAREHOUSE_PATH"
@@ -68,8 +69,17 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
         """dbt build (models, seeds and their tests) as of the run's as-of date."""
         as_of = run_settings.as_of_date(landing)
         dbt_vars = json.dumps({"as_of": as_of.isoformat()})
-        with _warehouse_path_for_dbt(warehouse.warehouse_path):
-            yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+        verdicts: list[dg.AssetCheckResult] = []
+        try:
+            with _warehouse_path_for_dbt(warehouse.warehouse_path):
+                for event in dbt.cli(["build", "--vars", dbt_vars], context=context).stream():
+                    if isinstance(event, dg.AssetCheckResult):
+                        verdicts.append(event)
+                    yield event
+        finally:
+            # Also when a failing test stops dbt build: the verdict is what people need to see.
+            with warehouse.connect() as con:
+                record_dbt_tests(con, context.run_id, verdicts)
 
     return _dbt_stage
 

@@ -8,9 +8,18 @@ from dagster_dbt import DbtCliResource
 
 from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets, feed_loads_spec
+from dagster_project.ops.alerts import run_failure_alert
+from dagster_project.ops.failures import classify_failure_for_retry
+from dagster_project.ops.resources import operations_resources
+from dagster_project.ops.retention import apply_retention
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 from dagster_project.project import DBT_EXECUTABLE, dbt_project
 from dagster_project.publication import published_marts
+from dagster_project.quality.checks import (
+    QualityResource,
+    build_all_feed_checks,
+    build_table_checks,
+)
 from dagster_project.report.assets import REPORT_GROUP, performance_report
 from dagster_project.resources import (
     LandingResource,
@@ -28,6 +37,7 @@ nightly_job = dg.define_asset_job(
     name=NIGHTLY_JOB_NAME,
     selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORT_GROUP),
     executor_def=dg.in_process_executor,
+    hooks={classify_failure_for_retry},
     description="Load every feed, build every dbt model and check, publish the marts.",
 )
 
@@ -63,6 +73,7 @@ def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> di
         "landing": LandingResource(landing_dir=str(landing_dir)),
         "pseudonymiser": PseudonymiserResource(key=pseudonym_key),
         "run_settings": RunSettingsResource(),
+        "quality": QualityResource(),
         "dbt": DbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
@@ -74,7 +85,10 @@ def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> di
 def resources_from_environment() -> dict[str, object]:
     data_dir = Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR))
     landing_dir = Path(os.environ.get("IOM_LANDING_DIR", DEFAULT_LANDING_DIR))
-    return build_resources(data_dir, landing_dir, os.environ.get("IOM_PSEUDONYM_KEY", ""))
+    return {
+        **build_resources(data_dir, landing_dir, os.environ.get("IOM_PSEUDONYM_KEY", "")),
+        **operations_resources(os.environ),
+    }
 
 
 defs = dg.Definitions(
@@ -84,9 +98,15 @@ defs = dg.Definitions(
         *dbt_model_assets,
         *scoring_assets,
         published_marts,
+        apply_retention,
         performance_report,
+    ],
+    asset_checks=[
+        *build_all_feed_checks(),
+        *filter(None, [build_table_checks([*dbt_model_assets, *scoring_assets])]),
     ],
     jobs=[nightly_job, monthly_report_job],
     schedules=[nightly_schedule, monthly_report_schedule],
+    sensors=[run_failure_alert],
     resources=resources_from_environment(),
 )

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from dagster import DagsterInstance
 
-INSTANCE_CONFIG = """\
-# Written by iom-warehouse on first use; see docs/operations.md.
-telemetry:
-  enabled: false
-run_retries:
-  enabled: true
-  max_retries: 1
-"""
+from dagster_project.paths import DEFAULT_DATA_DIR, REPO_ROOT
+
+# The one instance configuration, reviewed like code; see docs/operations.md.
+INSTANCE_TEMPLATE = REPO_ROOT / "deploy" / "dagster.yaml"
 
 
 def dagster_home(data_dir: Path) -> Path:
@@ -23,13 +20,30 @@ def dagster_home(data_dir: Path) -> Path:
 
 
 def ensure_dagster_home(home: Path) -> Path:
+    """Create DAGSTER_HOME with the template's dagster.yaml; an edited copy is left alone."""
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(INSTANCE_CONFIG)
+        shutil.copyfile(INSTANCE_TEMPLATE, config)
+    return home
+
+
+def prepare_dagster_home(data_dir: Path) -> Path:
+    """DAGSTER_HOME with its storage created, before the webserver, daemon and code servers
+    start together: two processes creating the same fresh SQLite schema at once corrupt its
+    migration table ("more than one head")."""
+    home = ensure_dagster_home(dagster_home(data_dir).resolve())
+    with DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
+        instance.all_instigator_state()
     return home
 
 
 def instance_for(data_dir: Path) -> DagsterInstance:
     home = ensure_dagster_home(dagster_home(data_dir).resolve())
     return DagsterInstance.from_config(str(home))
+
+
+if __name__ == "__main__":
+    # `python -m dagster_project.instance`: services prepare DAGSTER_HOME before they start.
+    print(prepare_dagster_home(Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR))))

@@ -4,6 +4,7 @@ import dagster as dg
 
 from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
+from dagster_project.ops.versions import run_check_summary
 from dagster_project.publish import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 
@@ -29,8 +30,14 @@ def published_marts(
     run_settings: RunSettingsResource,
 ) -> dg.MaterializeResult:
     as_of = run_settings.as_of_date(landing)
+    checks = run_check_summary(context.instance, context.run_id)
     version = build_version(
-        warehouse.warehouse_path, warehouse.root, context.run_id, as_of, checks={}
+        warehouse.warehouse_path,
+        warehouse.root,
+        context.run_id,
+        as_of,
+        checks,
+        extract_date=landing.manifest().extract_date,
     )
     activate_version(warehouse.root, version)
     removed = prune_versions(warehouse.root, keep=warehouse.keep_versions)
@@ -40,6 +47,7 @@ def published_marts(
             "version": version.version_id,
             "as_of": version.as_of,
             "tables": dg.MetadataValue.json(version.tables),
+            "checks": dg.MetadataValue.json(version.checks),
             "versions_pruned": len(removed),
             "path": dg.MetadataValue.path(str(warehouse.analytics_path)),
         }

@@ -15,6 +15,7 @@ VERSIONS_DIR = "versions"
 MARTS_LINK = "marts"
 ANALYTICS_FILE = "analytics.duckdb"
 VERSION_INFO = "version.json"
+CHECK_RESULTS = "check_results"
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class Version:
     created_at: str
     tables: dict[str, int]
     checks: dict[str, int]
+    # Versions published before the quality checks existed have no extract_date.
+    extract_date: str | None = None
 
     @classmethod
     def load(cls, path: Path) -> Version:
@@ -39,6 +42,7 @@ def build_version(
     run_id: str,
     as_of: date,
     checks: dict[str, int],
+    extract_date: date | None = None,
 ) -> Version:
     """Copy every table of the warehouse's marts schema into a new, immutable version folder."""
     created = datetime.now(UTC)
@@ -66,6 +70,7 @@ def build_version(
             parquet = staging_dir / MARTS_LINK / f"{name}.parquet"
             con.execute(f"copy {source} to '{parquet}' (format parquet)")
             tables[name] = con.execute(f"select count(*) from {source}").fetchone()[0]
+        _copy_check_results(con, run_id, staging_dir, tables)
         con.execute("detach published")
         con.execute("detach warehouse")
     finally:
@@ -77,11 +82,35 @@ def build_version(
         "created_at": created.isoformat(timespec="seconds"),
         "tables": tables,
         "checks": checks,
+        "extract_date": extract_date.isoformat() if extract_date else None,
     }
     (staging_dir / VERSION_INFO).write_text(json.dumps(info, indent=2, sort_keys=True))
     final_dir = data_dir / VERSIONS_DIR / version_id
     staging_dir.rename(final_dir)
     return Version.load(final_dir)
+
+
+def _copy_check_results(
+    con: duckdb.DuckDBPyConnection, run_id: str, staging_dir: Path, tables: dict[str, int]
+) -> None:
+    """This run's quality verdicts travel with the marts they vouch for (marts.check_results)."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_catalog = 'warehouse' "
+        "and table_schema = 'quality' and table_name = 'check_results'"
+    ).fetchone()[0]
+    if not exists:
+        return
+    con.execute(
+        f"create table published.marts.{CHECK_RESULTS} as "
+        "select * exclude (seconds) from warehouse.quality.check_results where run_id = ? "
+        "order by asset, check_name",
+        [run_id],
+    )
+    parquet = staging_dir / MARTS_LINK / f"{CHECK_RESULTS}.parquet"
+    con.execute(f"copy published.marts.{CHECK_RESULTS} to '{parquet}' (format parquet)")
+    tables[CHECK_RESULTS] = con.execute(
+        f"select count(*) from published.marts.{CHECK_RESULTS}"
+    ).fetchone()[0]
 
 
 def activate_version(data_dir: Path, version: Version) -> None:

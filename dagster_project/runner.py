@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dagster import DagsterEventType, DagsterInstance
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
 from dagster_project.instance import instance_for
@@ -35,6 +35,20 @@ def run_config_for(
     }
 
 
+def outcome_of(result: ExecuteInProcessResult) -> RunOutcome:
+    """Success and the message of every failed step (a failed check names asset and check)."""
+    failures = []
+    for event in result.all_events:
+        if event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            user = event.step_failure_data.user_failure_data
+            message = (user.description if user and user.description else None) or (
+                error.message.strip() if error else "unknown error"
+            )
+            failures.append(f"{event.step_key}: {message}")
+    return RunOutcome(run_id=result.run_id, success=result.success, failures=failures)
+
+
 def run_pipeline(
     data_dir: Path,
     landing_dir: Path | None = None,
@@ -47,13 +61,4 @@ def run_pipeline(
         instance=instance or instance_for(data_dir),
         raise_on_error=False,
     )
-    failures = []
-    for event in result.all_events:
-        if event.event_type == DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            user = event.step_failure_data.user_failure_data
-            message = (user.description if user and user.description else None) or (
-                error.message.strip() if error else "unknown error"
-            )
-            failures.append(f"{event.step_key}: {message}")
-    return RunOutcome(run_id=result.run_id, success=result.success, failures=failures)
+    return outcome_of(result)

@@ -11,6 +11,8 @@ from dagster_project.ingest.store import (
     replace_raw_table,
 )
 from dagster_project.ingest.validate import FeedFileError, file_sha256, read_feed
+from dagster_project.quality.results import CheckOutcome
+from dagster_project.quality.results import record as record_check
 from dagster_project.resources import (
     LandingResource,
     ManifestError,
@@ -54,6 +56,21 @@ def load_feed(
             raise dg.Failure(description=str(exc)) from exc
         record_quarantine(con, context.run_id, validated, manifest.extract_date)
         if validated.bad_row_share > run_settings.max_bad_row_share:
+            # The asset fails, so its quarantine_share check never runs: record the verdict here.
+            record_check(
+                con,
+                context.run_id,
+                [
+                    CheckOutcome(
+                        f"raw/{feed.name}",
+                        "quarantine_share",
+                        "ERROR",
+                        False,
+                        f"{validated.bad_row_share:.2%} quarantined "
+                        f"(limit {run_settings.max_bad_row_share:.0%})",
+                    )
+                ],
+            )
             raise dg.Failure(
                 description=(
                     f"{feed.file_name}: {len(validated.rejections)} of {validated.rows_in} rows "

@@ -109,8 +109,9 @@ def replace_raw_table(con: duckdb.DuckDBPyConnection, validated: ValidatedFeed) 
     selects = []
     for column in feed.columns:
         name = column.pseudonym or column.name
-        sql_type = _SQL_TYPES.get(column.kind)
-        selects.append(f"cast({name} as {sql_type}) as {name}" if sql_type else name)
+        # Text is cast too: an empty feed would otherwise give columns of DuckDB type NULL.
+        sql_type = _SQL_TYPES.get(column.kind, "varchar")
+        selects.append(f"cast({name} as {sql_type}) as {name}")
     selects.append("cast(source_line as integer) as source_line")
     frame = pd.DataFrame(validated.columns, dtype=object)
     con.register("validated_rows", frame)

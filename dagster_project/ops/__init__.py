@@ -1,0 +1,1 @@
+"""Running the warehouse unattended: alerts, retries, audit, retention, versions."""

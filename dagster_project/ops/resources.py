@@ -1,0 +1,72 @@
+"""Operational settings as resources: where alerts go, how long operational rows are kept."""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.request
+from collections.abc import Mapping
+from email.message import EmailMessage
+
+import dagster as dg
+
+DEFAULT_RETENTION_DAYS = 400
+
+
+class AlertResource(dg.ConfigurableResource):
+    """Where run-failure alerts are sent besides <data_dir>/alerts/alerts.log."""
+
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_to: str = ""
+    webhook_url: str = ""
+
+    @property
+    def recipients(self) -> list[str]:
+        return [address.strip() for address in self.smtp_to.split(",") if address.strip()]
+
+    def channels(self) -> list[str]:
+        channels = ["email"] if self.smtp_host and self.recipients else []
+        return channels + (["webhook"] if self.webhook_url else [])
+
+    def send_email(self, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["Subject"] = subject
+        message["From"] = self.smtp_from or "iom-warehouse@localhost"
+        message["To"] = ", ".join(self.recipients)
+        message.set_content(body)
+        with smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=30) as smtp:
+            smtp.send_message(message)
+
+    def post_webhook(self, payload: Mapping[str, object]) -> None:
+        request = urllib.request.Request(
+            self.webhook_url,
+            data=json.dumps(payload).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+
+
+class RetentionResource(dg.ConfigurableResource):
+    """How long quarantine rows, load-log rows and Dagster run records are kept."""
+
+    days: int = DEFAULT_RETENTION_DAYS
+
+
+def operations_resources(environ: Mapping[str, str]) -> dict[str, dg.ConfigurableResource]:
+    """The alert and retention resources configured from IOM_ALERT_* and IOM_RETENTION_DAYS."""
+    return {
+        "alerts": AlertResource(
+            smtp_host=environ.get("IOM_ALERT_SMTP_HOST", ""),
+            smtp_port=int(environ.get("IOM_ALERT_SMTP_PORT") or 25),
+            smtp_from=environ.get("IOM_ALERT_SMTP_FROM", ""),
+            smtp_to=environ.get("IOM_ALERT_SMTP_TO", ""),
+            webhook_url=environ.get("IOM_ALERT_WEBHOOK_URL", ""),
+        ),
+        "retention": RetentionResource(
+            days=int(environ.get("IOM_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
+        ),
+    }

@@ -1,0 +1,93 @@
+"""Retention: operational rows and run records older than the configured days are deleted."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import dagster as dg
+import duckdb
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+from dagster_project.ops.audit import record_audit
+from dagster_project.ops.resources import RetentionResource
+from dagster_project.resources import WarehouseResource
+
+OPERATIONS_GROUP = "operations"
+# (table, timestamp column) pairs the rule applies to; both are written by ingestion.
+RETAINED_TABLES = (
+    ("quarantine.rejected_rows", "quarantined_at"),
+    ("raw.feed_loads", "loaded_at"),
+)
+_FINISHED = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    days: int
+    deleted_rows: dict[str, int]
+    deleted_runs: int
+
+    @property
+    def summary(self) -> str:
+        tables = ", ".join(f"{n} from {t}" for t, n in self.deleted_rows.items())
+        return f"older than {self.days} days: deleted {tables}, {self.deleted_runs} Dagster runs"
+
+
+def delete_old_rows(con: duckdb.DuckDBPyConnection, days: int) -> dict[str, int]:
+    deleted = {}
+    for table, column in RETAINED_TABLES:
+        schema, name = table.split(".")
+        exists = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchone()[0]
+        if not exists:
+            deleted[table] = 0
+            continue
+        # The cutoff is computed like the columns' default (current_timestamp), so both are in
+        # the same time zone whatever the server's setting.
+        deleted[table] = con.execute(
+            f"delete from {table} where {column} < current_timestamp::timestamp - to_days(?)",
+            [days],
+        ).fetchone()[0]
+    return deleted
+
+
+def delete_old_runs(instance: DagsterInstance, days: int) -> int:
+    """Finished runs only: the run doing this is still going, so never deletes itself."""
+    cutoff = datetime.now(UTC) - timedelta(days=days)
+    records = instance.get_run_records(
+        filters=RunsFilter(created_before=cutoff, statuses=_FINISHED)
+    )
+    old = [r.dagster_run.run_id for r in records]
+    for run_id in old:
+        instance.delete_run(run_id)
+    return len(old)
+
+
+@dg.asset(
+    key=["operations", "retention"],
+    group_name=OPERATIONS_GROUP,
+    kinds={"python", "duckdb"},
+    # After publication: the warehouse's single writer lock is free again once dbt is done.
+    deps=["published_marts"],
+)
+def apply_retention(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    retention: RetentionResource,
+) -> dg.MaterializeResult:
+    """Deletes quarantine rows, load-log rows and Dagster run records older than N days."""
+    with warehouse.connect() as con:
+        deleted_rows = delete_old_rows(con, retention.days)
+    deleted_runs = delete_old_runs(context.instance, retention.days)
+    result = RetentionResult(retention.days, deleted_rows, deleted_runs)
+    context.log.info(f"Retention {result.summary}")
+    record_audit(warehouse.root, "retention", result.summary, None)
+    return dg.MaterializeResult(
+        metadata={
+            "retention_days": retention.days,
+            "deleted_rows": dg.MetadataValue.json(deleted_rows),
+            "deleted_runs": deleted_runs,
+        }
+    )

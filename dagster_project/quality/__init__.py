@@ -1,0 +1,1 @@
+"""Data quality: GX suites, reconciliations and run-over-run checks, as Dagster asset checks."""

@@ -1,0 +1,407 @@
+"""The Great Expectations suites, kept in code: one expectation list per staged table and mart.
+
+A suite names the columns and DuckDB types its table must have (the schema check) and a list of
+rules. Each rule is a GX expectation filed under a check name (``not_null``, ``keys_unique``,
+``ranges``, ``accepted_values``); every check name becomes one Dagster asset check on the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import great_expectations as gx
+
+from dagster_project.ingest.contract import (
+    ABUSE_TYPES,
+    EXIT_REASONS,
+    OUTCOMES,
+    RELEASE_TYPES,
+    SCHEMES,
+    area_codes,
+)
+
+E = gx.expectations
+ERROR = "ERROR"
+WARN = "WARN"
+SCHEMA_CHECK = "schema"
+# Band labels are "{100k}-{100k+100}" (metrics.md).
+BAND_LABEL = r"^[0-9]+00-[0-9]+00$|^0-100$"
+# Percentages of a share of a whole; variance and reduction percentages can be negative.
+SHARE_PCT_METRICS = ("successful_exit_pct", "reentered_pct", "idva_felt_safer_pct")
+SCORECARD_UNITS = ("count", "score", "pct", "band", "p_value", "ratio")
+
+
+@dataclass(frozen=True)
+class Rule:
+    check: str
+    expectation: gx.expectations.Expectation
+    severity: str = ERROR
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        config = self.expectation.dict()
+        if "column_list" in config:
+            return tuple(config["column_list"])
+        return (config["column"],)
+
+
+@dataclass(frozen=True)
+class TableSuite:
+    """Expectations of one table; ``where`` narrows the rows a rule-set applies to."""
+
+    name: str
+    schema: str
+    table: str
+    columns: dict[str, str]
+    rules: tuple[Rule, ...]
+    where: str | None = None
+    check_prefix: str = field(default="")
+
+    @property
+    def asset_path(self) -> list[str]:
+        return [self.schema, self.table]
+
+    @property
+    def relation(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def needed_columns(self) -> list[str]:
+        return sorted({c for rule in self.rules for c in rule.columns})
+
+    def check_names(self) -> list[str]:
+        names = [] if self.where else [SCHEMA_CHECK]
+        for rule in self.rules:
+            name = self.check_prefix + rule.check
+            if name not in names:
+                names.append(name)
+        return names
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day, time.max)
+
+
+def not_null(*columns: str) -> list[Rule]:
+    return [Rule("not_null", E.ExpectColumnValuesToNotBeNull(column=c)) for c in columns]
+
+
+def unique_key(*columns: str) -> Rule:
+    if len(columns) == 1:
+        return Rule("keys_unique", E.ExpectColumnValuesToBeUnique(column=columns[0]))
+    return Rule("keys_unique", E.ExpectCompoundColumnsToBeUnique(column_list=list(columns)))
+
+
+def in_set(column: str, values: tuple[str, ...] | list[str]) -> Rule:
+    return Rule(
+        "accepted_values", E.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))
+    )
+
+
+def between(column: str, low: float | None = None, high: float | None = None) -> Rule:
+    return Rule(
+        "ranges", E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+    )
+
+
+def not_after(as_of: date, *columns: str) -> list[Rule]:
+    """Event dates on or before the as-of date (pandas reads DuckDB dates as timestamps)."""
+    return [
+        Rule("ranges", E.ExpectColumnValuesToBeBetween(column=c, max_value=_end_of(as_of)))
+        for c in columns
+    ]
+
+
+def band_label(column: str) -> Rule:
+    return Rule(
+        "accepted_values", E.ExpectColumnValuesToMatchRegex(column=column, regex=BAND_LABEL)
+    )
+
+
+def staging_suites(as_of: date) -> list[TableSuite]:
+    areas = area_codes()
+    return [
+        TableSuite(
+            "stg_iom_register",
+            "staging",
+            "stg_iom_register",
+            {
+                "spell_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "scheme": "VARCHAR",
+                "area": "VARCHAR",
+                "exit_reason": "VARCHAR",
+                "entry_date": "DATE",
+                "exit_date": "DATE",
+            },
+            (
+                *not_null("spell_id", "nominal_key", "scheme", "area", "entry_date"),
+                in_set("scheme", SCHEMES),
+                in_set("area", areas),
+                in_set("exit_reason", EXIT_REASONS),
+                # Exits after the as-of date are allowed: they are treated as not yet happened.
+                *not_after(as_of, "entry_date"),
+            ),
+        ),
+        *(
+            TableSuite(
+                f"stg_{feed}",
+                "staging",
+                f"stg_{feed}",
+                {
+                    f"{kind}_id": "VARCHAR",
+                    "nominal_key": "VARCHAR",
+                    "offence_code": "VARCHAR",
+                    "is_weapon_enabled": "BOOLEAN",
+                    f"{kind}_date": "DATE",
+                },
+                (
+                    *not_null(f"{kind}_id", "nominal_key", "offence_code", f"{kind}_date"),
+                    *not_after(as_of, f"{kind}_date"),
+                ),
+            )
+            for feed, kind in (("convictions", "conviction"), ("arrests", "arrest"))
+        ),
+        TableSuite(
+            "stg_custody_episodes",
+            "staging",
+            "stg_custody_episodes",
+            {
+                "custody_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "sentence_days": "INTEGER",
+                "release_area": "VARCHAR",
+                "release_type": "VARCHAR",
+                "custody_start_date": "DATE",
+                "earliest_release_date": "DATE",
+                "actual_release_date": "DATE",
+            },
+            (
+                *not_null("custody_id", "nominal_key", "custody_start_date", "sentence_days"),
+                between("sentence_days", 1),
+                in_set("release_area", areas),
+                in_set("release_type", RELEASE_TYPES),
+                *not_after(as_of, "custody_start_date"),
+            ),
+        ),
+        TableSuite(
+            "stg_ppit_assessments",
+            "staging",
+            "stg_ppit_assessments",
+            {
+                "assessment_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "ppit_score": "INTEGER",
+                "assessment_date": "DATE",
+            },
+            (
+                *not_null("assessment_id", "nominal_key", "ppit_score", "assessment_date"),
+                between("ppit_score", 0, 100),
+                *not_after(as_of, "assessment_date"),
+            ),
+        ),
+        TableSuite(
+            "stg_idva_cases",
+            "staging",
+            "stg_idva_cases",
+            {
+                "case_key": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "felt_safer": "VARCHAR",
+                "referral_date": "DATE",
+                "closure_date": "DATE",
+            },
+            (
+                *not_null("case_key", "nominal_key", "referral_date"),
+                in_set("felt_safer", ("Y", "N")),
+                *not_after(as_of, "referral_date"),
+            ),
+        ),
+        TableSuite(
+            "stg_idva_outcomes",
+            "staging",
+            "stg_idva_outcomes",
+            {"case_key": "VARCHAR", "abuse_type": "VARCHAR", "outcome": "VARCHAR"},
+            (
+                *not_null("case_key", "abuse_type", "outcome"),
+                in_set("abuse_type", ABUSE_TYPES),
+                in_set("outcome", OUTCOMES),
+            ),
+        ),
+    ]
+
+
+def mart_suites(as_of: date) -> list[TableSuite]:
+    """The marts of metrics.md, written against its column contract."""
+    scores = ("entry_score", "mid_score", "exit_score", "latest_score")
+    areas = area_codes()
+    return [
+        TableSuite(
+            "nominal_scores",
+            "marts",
+            "nominal_scores",
+            {
+                "spell_id": "VARCHAR",
+                "nominal_key": "VARCHAR",
+                "scheme": "VARCHAR",
+                "area": "VARCHAR",
+                "entry_date": "DATE",
+                "exit_date": "DATE",
+                "exit_reason": "VARCHAR",
+                "is_open": "BOOLEAN",
+                "cohort_year": "NUMBER",
+                "matrix_version": "",
+                "entry_score": "NUMBER",
+                "mid_date": "DATE",
+                "mid_score": "NUMBER",
+                "exit_score": "NUMBER",
+                "latest_score": "NUMBER",
+                "entry_band": "VARCHAR",
+                "mid_band": "VARCHAR",
+                "exit_band": "VARCHAR",
+                "reduction": "NUMBER",
+                "months_on_iom": "NUMBER",
+                "reduction_rate": "NUMBER",
+                "entry_score_lfl": "NUMBER",
+                "exit_score_lfl": "NUMBER",
+                "days_at_liberty": "NUMBER",
+            },
+            (
+                unique_key("spell_id"),
+                *not_null("spell_id", "nominal_key", "entry_date", "entry_score", "latest_score"),
+                *(
+                    between(c, 0)
+                    for c in (*scores, "entry_score_lfl", "exit_score_lfl", "days_at_liberty")
+                ),
+                between("months_on_iom", 0),
+                in_set("scheme", SCHEMES),
+                in_set("area", areas),
+                *(band_label(c) for c in ("entry_band", "mid_band", "exit_band")),
+                *not_after(as_of, "entry_date", "mid_date"),
+            ),
+        ),
+        TableSuite(
+            "scorecard",
+            "marts",
+            "scorecard",
+            {
+                "section": "VARCHAR",
+                "metric": "VARCHAR",
+                "breakdown": "VARCHAR",
+                "value": "DOUBLE",
+                "value_label": "VARCHAR",
+                "numerator": "NUMBER",
+                "denominator": "NUMBER",
+                "unit": "VARCHAR",
+                "as_of": "DATE",
+            },
+            (
+                unique_key("section", "metric", "breakdown"),
+                *not_null("section", "metric", "breakdown", "unit"),
+                in_set("unit", SCORECARD_UNITS),
+            ),
+        ),
+        TableSuite(
+            "scorecard_shares",
+            "marts",
+            "scorecard",
+            {},
+            (between("value", 0, 100),),
+            where=f"metric in ({', '.join(repr(m) for m in SHARE_PCT_METRICS)})",
+            check_prefix="share_pct_",
+        ),
+        TableSuite(
+            "cohort_monthly",
+            "marts",
+            "cohort_monthly",
+            {
+                "month_end": "DATE",
+                "scheme": "VARCHAR",
+                "live_cohort": "NUMBER",
+                "in_custody": "NUMBER",
+                "in_custody_release_city": "NUMBER",
+                "in_custody_release_county_north": "NUMBER",
+                "in_custody_release_county_south": "NUMBER",
+                "watchlist": "NUMBER",
+                "live_plus_watchlist": "NUMBER",
+            },
+            (
+                unique_key("month_end", "scheme"),
+                *not_null("month_end", "scheme", "live_cohort", "watchlist"),
+                in_set("scheme", (*SCHEMES, "ALL")),
+                *(
+                    between(c, 0)
+                    for c in ("live_cohort", "in_custody", "watchlist", "live_plus_watchlist")
+                ),
+                # The last month end may be the end of the as-of month.
+                *not_after(
+                    date(as_of.year + (as_of.month == 12), as_of.month % 12 + 1, 1), "month_end"
+                ),
+            ),
+        ),
+        TableSuite(
+            "release_forecast",
+            "marts",
+            "release_forecast",
+            {
+                "window_start": "DATE",
+                "window_end": "DATE",
+                "window_label": "VARCHAR",
+                "scheme": "VARCHAR",
+                "release_area": "VARCHAR",
+                "due_releases": "NUMBER",
+                "actual_releases": "NUMBER",
+            },
+            (
+                unique_key("window_start", "scheme", "release_area"),
+                *not_null("window_start", "window_end", "scheme", "release_area", "due_releases"),
+                in_set("scheme", (*SCHEMES, "ALL")),
+                in_set("release_area", (*areas, "ALL")),
+                between("due_releases", 0),
+                between("actual_releases", 0),
+                *not_after(as_of, "window_start"),
+            ),
+        ),
+        *dv_outcome_suites(),
+    ]
+
+
+def dv_outcome_suites() -> list[TableSuite]:
+    """dv_outcomes (true counts) and dv_outcomes_publishable (suppressed cells are empty)."""
+    columns = {
+        "abuse_type": "VARCHAR",
+        "outcome": "VARCHAR",
+        "cases": "NUMBER",
+        "total_cases": "NUMBER",
+        "pct": "NUMBER",
+        "cessation_or_significant_pct": "NUMBER",
+    }
+    rules = (
+        unique_key("abuse_type", "outcome"),
+        in_set("abuse_type", ABUSE_TYPES),
+        in_set("outcome", OUTCOMES),
+        between("cases", 0),
+        between("pct", 0, 100),
+        between("cessation_or_significant_pct", 0, 100),
+    )
+    return [
+        TableSuite(
+            "dv_outcomes",
+            "marts",
+            "dv_outcomes",
+            columns,
+            (*rules, *not_null("abuse_type", "outcome", "cases", "total_cases")),
+        ),
+        TableSuite(
+            "dv_outcomes_publishable",
+            "marts",
+            "dv_outcomes_publishable",
+            {**columns, "is_suppressed": "BOOLEAN"},
+            (*rules, *not_null("abuse_type", "outcome", "is_suppressed")),
+        ),
+    ]
+
+
+def table_suites(as_of: date) -> list[TableSuite]:
+    return [*staging_suites(as_of), *mart_suites(as_of)]
