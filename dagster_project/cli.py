@@ -79,6 +79,29 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
     return print_scorecard(_data_dir() / "analytics.duckdb")
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from dagster_project.report.marts import ReportSourceError
+    from dagster_project.report.render import ChromiumMissingError, write_report
+
+    out = Path(args.out) if args.out else _data_dir() / "reports"
+    try:
+        report = write_report(_data_dir(), out, as_of=args.as_of)
+    except (ReportSourceError, ChromiumMissingError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Wrote {report.html_path}\nWrote {report.pdf_path}")
+    for name in report.missing_marts:
+        print(f"  not published yet: {name}", file=sys.stderr)
+    return 0
+
+
+def cmd_data_dictionary(args: argparse.Namespace) -> int:
+    from dagster_project.data_dictionary import write_data_dictionary
+
+    print(f"Wrote {write_data_dictionary(Path(args.out) if args.out else None)}")
+    return 0
+
+
 def cmd_live_cohort(args: argparse.Namespace) -> int:
     from dagster_project.live_cohort_view import format_figure_b, load_figure_b
     from dagster_project.query import NotPublishedError
@@ -124,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--version", help="query this published version (id or prefix) instead")
 
     add("scorecard", cmd_scorecard, "Print the published scorecard.")
+
+    report = add("report", cmd_report, "Write the monthly report (HTML and PDF).")
+    report.add_argument("--as-of", type=_iso_date, help="report on the version published as of D")
+    report.add_argument("--out", help="output folder (default: data/reports)")
+
+    dictionary = add("data-dictionary", cmd_data_dictionary, "Regenerate the data dictionary.")
+    dictionary.add_argument("--out", help="output file (default: docs/data-dictionary.md)")
 
     live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
     live.add_argument("--months", type=int, default=7, help="last N month ends (default 7)")

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from dagster_project.dbt_assets import IomDbtCliResource, dbt_model_assets
-from dagster_project.ingest.assets import feed_assets
+from dagster_project.ingest.assets import feed_assets, feed_loads_spec
 from dagster_project.ops.alerts import run_failure_alert
 from dagster_project.ops.failures import classify_failure_for_retry
 from dagster_project.ops.resources import operations_resources
@@ -19,6 +19,7 @@ from dagster_project.quality.checks import (
     build_all_feed_checks,
     build_table_checks,
 )
+from dagster_project.report.assets import REPORT_GROUP, performance_report
 from dagster_project.resources import (
     LandingResource,
     PseudonymiserResource,
@@ -30,13 +31,29 @@ from dagster_project.scoring.assets import scoring_assets
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
 # In process: DuckDB has one writer per file, so Python assets and dbt must take turns,
-# and one process avoids paying Dagster's start-up per step.
+# and one process avoids paying Dagster's start-up per step. The report is monthly, not nightly.
 nightly_job = dg.define_asset_job(
     name=NIGHTLY_JOB_NAME,
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups(REPORT_GROUP),
     executor_def=dg.in_process_executor,
     hooks={classify_failure_for_retry},
     description="Load every feed, build every dbt model and check, publish the marts.",
+)
+
+monthly_report_job = dg.define_asset_job(
+    name="monthly_report",
+    selection=dg.AssetSelection.groups(REPORT_GROUP),
+    executor_def=dg.in_process_executor,
+    description="Render the monthly performance report from the published marts.",
+)
+
+monthly_report_schedule = dg.ScheduleDefinition(
+    name="monthly_report_schedule",
+    job=monthly_report_job,
+    cron_schedule="0 6 1 * *",
+    execution_timezone="Europe/London",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="06:00 UK time on the 1st: the report on last month's published marts.",
 )
 
 nightly_schedule = dg.ScheduleDefinition(
@@ -74,13 +91,21 @@ def resources_from_environment() -> dict[str, object]:
 
 
 defs = dg.Definitions(
-    assets=[*feed_assets, *dbt_model_assets, *scoring_assets, published_marts, apply_retention],
+    assets=[
+        *feed_assets,
+        feed_loads_spec,
+        *dbt_model_assets,
+        *scoring_assets,
+        published_marts,
+        apply_retention,
+        performance_report,
+    ],
     asset_checks=[
         *build_all_feed_checks(),
         *filter(None, [build_table_checks([*dbt_model_assets, *scoring_assets])]),
     ],
-    jobs=[nightly_job],
-    schedules=[nightly_schedule],
+    jobs=[nightly_job, monthly_report_job],
+    schedules=[nightly_schedule, monthly_report_schedule],
     sensors=[run_failure_alert],
     resources=resources_from_environment(),
 )

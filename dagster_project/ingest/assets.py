@@ -128,3 +128,16 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
 
 
 feed_assets = [build_feed_asset(feed) for feed in feeds()]
+
+# raw.feed_loads is written by every feed asset (one row per feed per run); declared here so
+# its node in the asset graph carries a description and shows which assets feed it.
+feed_loads_spec = dg.AssetSpec(
+    key=dg.AssetKey(["raw", "feed_loads"]),
+    group_name=RAW_GROUP,
+    kinds={"duckdb"},
+    deps=[a.key for a in feed_assets],
+    description=(
+        "raw.feed_loads: one row per feed per run with the rows received, loaded and "
+        "quarantined; written by the raw/<feed> assets as they load."
+    ),
+)

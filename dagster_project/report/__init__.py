@@ -1,0 +1,1 @@
+"""The monthly performance report, rendered from the published marts."""

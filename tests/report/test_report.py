@@ -1,0 +1,123 @@
+"""The report renders from whatever marts are published, and is self-contained."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from dagster_project.definitions import defs
+from dagster_project.paths import REPO_ROOT
+from dagster_project.report.marts import REPORT_MARTS
+from dagster_project.report.render import Report
+from dagster_project.runner import run_config_for
+from tests.pipeline import PipelineRun
+
+SECTIONS = ("scorecard", "significance", "distributions", "cohort", "dviom")
+
+
+def _published_tables(run: PipelineRun) -> set[str]:
+    with run.published() as con:
+        return {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+
+
+def test_every_section_renders_and_names_the_marts_it_is_waiting_for(
+    small_report: Report, small_run: PipelineRun
+):
+    html = small_report.html_path.read_text()
+    for section in SECTIONS:
+        assert f'<section id="{section}"' in html
+    published = _published_tables(small_run)
+    # A section names each mart it needs that is not published yet, rather than crashing.
+    for section in small_report.sections:
+        assert section.missing == [m for m in section.sources if m not in published]
+        for mart in section.missing:
+            assert f'data-missing-mart="{mart}"' in html
+    assert small_report.pdf_path.stat().st_size > 1000
+
+
+def test_small_victim_numbers_are_suppressed_in_the_report(small_report: Report):
+    idva = next(
+        f for s in small_report.sections for f in s.figures if f.id == "table-idva-outcomes"
+    )
+    physical = idva.body["rows"][0]
+    # 11 cessation and 1 don't know of 12: the 1 is hidden, and the 11 with it (12 - 11 = 1);
+    # the combined cessation share would give the 11 away.
+    assert physical == ["Physical", "0 (0.0%)", "*", "0 (0.0%)", "0 (0.0%)", "*", "12", "*"]
+    html = small_report.html_path.read_text()
+    assert "Small numbers are suppressed" in html
+
+
+def test_the_html_is_self_contained(small_report: Report):
+    html = small_report.html_path.read_text()
+    assert not re.search(r"""(src|href)\s*=\s*["'](https?:)?//""", html)
+    assert "<link" not in html and "<script" not in html
+    assert "suppression-note" in html
+
+
+def _iom_report(data_dir: Path, out: Path, as_of: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "dagster_project.cli", "report"]
+    return subprocess.run(
+        [*command, "--out", str(out), "--as-of", as_of],
+        cwd=REPO_ROOT,
+        env={**os.environ, "IOM_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_iom_report_writes_html_and_pdf_for_the_published_version(small_run: PipelineRun, tmp_path):
+    done = _iom_report(small_run.data_dir, tmp_path, "2019-03-31")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "iom-performance-report-2019-03-31.html",
+        "iom-performance-report-2019-03-31.pdf",
+    ]
+    # No version was published as of another date: a clear message, not a traceback.
+    other = _iom_report(small_run.data_dir, tmp_path, "2018-12-31")
+    assert other.returncode == 2
+    assert "no published version as of 2018-12-31" in other.stderr
+
+
+def test_the_monthly_job_materialises_the_report_asset(small_run: PipelineRun):
+    result = defs.resolve_job_def("monthly_report").execute_in_process(
+        run_config=run_config_for(small_run.data_dir),
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+    materialisation = result.asset_materializations_for_node("performance_report")[0]
+    html = materialisation.metadata["html"].value
+    assert html == str(small_run.data_dir / "reports" / "iom-performance-report-2019-03-31.html")
+    assert (small_run.data_dir / "reports" / "iom-performance-report-2019-03-31.pdf").is_file()
+
+
+def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytest.FixtureRequest):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    assert demo_report.missing_marts == []
+    html = demo_report.html_path.read_text()
+    for section in demo_report.sections:
+        assert section.figures or section.paragraphs, section.id
+        for figure in section.figures:
+            assert f'id="{figure.id}"' in html
+            assert figure.sources and all(s in REPORT_MARTS for s in figure.sources)
+    charts = [f.id for s in demo_report.sections for f in s.figures if f.kind == "chart"]
+    assert sorted(charts) == sorted(
+        [
+            "chart-cohort-monthly",
+            "chart-cohort-scores",
+            "chart-release-forecast",
+            "chart-score-distribution",
+        ]
+    )
