@@ -269,7 +269,8 @@ def build_table_checks(
     """
     keys = {key for a in assets for key in a.keys}
     has_dependants = {parent for a in assets for deps in a.asset_deps.values() for parent in deps}
-    suites = [s for s in table_suites(date.today()) if dg.AssetKey(s.asset_path) in keys]
+    today = date.today()  # only the suites' shapes matter here, not their date bounds
+    suites = [s for s in table_suites(today, today) if dg.AssetKey(s.asset_path) in keys]
     reconciliations = [c for c in RECONCILIATIONS if all(dg.AssetKey(n) in keys for n in c.needs)]
     specs = [
         dg.AssetCheckSpec(
@@ -307,11 +308,12 @@ def build_table_checks(
         quality: QualityResource,
     ) -> Iterable[dg.AssetCheckResult]:
         as_of = run_settings.as_of_date(landing)
+        extract_date = landing.manifest().extract_date
         present = {tuple(k.path) for k in keys}
         runner = GxRunner(warehouse.root / QUALITY_DIR / context.run.run_id)
         outcomes: list[CheckOutcome] = []
         with warehouse.connect(read_only=True) as con:
-            for suite in table_suites(as_of):
+            for suite in table_suites(as_of, extract_date):
                 if tuple(suite.asset_path) in present:
                     outcomes += run_suite(con, suite, runner, quality.gx_max_rows)
             for check in reconciliations:
