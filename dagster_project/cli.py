@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from dagster_project.demo.generator import DEFAULT_SEED, generate_landing
 from dagster_project.ops.commands import add_operations_commands
 from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
 
@@ -22,8 +23,6 @@ def _landing_dir() -> Path:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from dagster_project.demo.generator import generate_landing
-
     out = Path(args.out) if args.out else _landing_dir()
     result = generate_landing(
         out,
@@ -133,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = add("demo-data", cmd_demo_data, "Write a synthetic landing folder with a manifest.")
     demo.add_argument("--out", help="landing folder (default: IOM_LANDING_DIR or data/landing)")
-    demo.add_argument("--seed", type=int, default=2019)
+    demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
     demo.add_argument("--nominals", type=int, default=484)
     demo.add_argument("--extract-date", type=_iso_date, default=date(2019, 3, 31))
     demo.add_argument("--bad-rows", type=float, default=0.0, help="share of bad rows to inject")

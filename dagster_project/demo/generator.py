@@ -59,6 +59,10 @@ FEED_HEADERS: dict[str, tuple[str, ...]] = {
     "idva_outcomes.csv": ("case_id", "abuse_type", "outcome"),
 }
 MANIFEST = "_manifest.json"
+# Seed noise moves the heavy-tailed scores by about 15% either way; of seeds 1-40, this one
+# puts every Figure A figure in range and lands closest to the published cohort means
+# (docs/demo-data.md, "Default seed").
+DEFAULT_SEED = 33
 BAD_ROWS_FILE = "_injected_bad_rows.json"
 
 AREAS = ("CITY", "COUNTY_NORTH", "COUNTY_SOUTH")
@@ -1081,7 +1085,7 @@ def _inject_file(path: Path, ctx: _Injection, clean_rows: int, count: int) -> li
 
 def generate_landing(
     out_dir: Path,
-    seed: int = 2019,
+    seed: int = DEFAULT_SEED,
     nominals: int = 484,
     extract_date: date = date(2019, 3, 31),
     bad_rows: float = 0.0,
@@ -1393,7 +1397,7 @@ def _main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, help="landing folder (default: a temporary one)")
-    parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--nominals", type=int, default=484)
     parser.add_argument("--extract-date", type=date.fromisoformat, default=date(2019, 3, 31))
     parser.add_argument("--calibrate", action="store_true", help="print generated vs published")

@@ -46,24 +46,7 @@ def card(demo_run: PipelineRun) -> dict[tuple[str, str, str], dict]:
     return {(r["section"], r["metric"], r["breakdown"]): r for r in rows}
 
 
-# The demo data puts the 2018 cohort's mid score at 261 against 173.7 published (its mid date
-# is only ~4 months after entry, so the 12-month arrest window still holds the pre-selection
-# peak): a gap in the synthetic data, reported in docs/figure-a-comparison.md, not a reason
-# to widen the range. Strict, so the mark must go once the data lands in range.
-KNOWN_GAPS = {("Mid", "cohort_mean_mid_score", "2018")}
-FIGURE_A_CASES = [
-    pytest.param(
-        key,
-        marks=[pytest.mark.xfail(reason="demo calibration gap, see docs", strict=True)]
-        if key in KNOWN_GAPS
-        else [],
-        id=f"{key[1]}-{key[2]}",
-    )
-    for key in FIGURE_A
-]
-
-
-@pytest.mark.parametrize("key", FIGURE_A_CASES)
+@pytest.mark.parametrize("key", FIGURE_A, ids=lambda k: f"{k[1]}-{k[2]}")
 def test_demo_scorecard_in_figure_a_range(card: dict, key: tuple[str, str, str]) -> None:
     _, low, high = FIGURE_A[key]
     assert low <= card[key]["value"] <= high
