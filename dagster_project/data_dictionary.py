@@ -40,16 +40,27 @@ def _cell(text: str | None) -> str:
     return " ".join((text or "").split()).replace("|", "\\|")
 
 
+def _test_arguments(test: Mapping[str, Any]) -> Mapping[str, Any]:
+    kwargs = (test.get("test_metadata") or {}).get("kwargs", {})
+    return kwargs.get("arguments") or kwargs
+
+
 def _test_label(test: Mapping[str, Any]) -> str:
-    meta = test.get("test_metadata") or {}
-    name = meta.get("name") or test["name"]
-    kwargs = meta.get("kwargs", {})
+    name = (test.get("test_metadata") or {}).get("name") or test["name"]
     if name == "accepted_values":
-        values = (kwargs.get("arguments") or kwargs).get("values", [])
-        return f"accepted_values ({', '.join(map(str, values))})"
-    if name == "relationships":
-        return "relationships"
+        return f"accepted_values ({', '.join(map(str, _test_arguments(test).get('values', [])))})"
+    if name == "not_null_columns":
+        return "not_null"  # the one-node form of not_null for several columns
     return name
+
+
+def _tested_columns(test: Mapping[str, Any]) -> tuple[str, ...]:
+    """The columns a test is about: its column, or each column a not_null_columns test lists."""
+    if test.get("column_name"):
+        return (test["column_name"],)
+    if (test.get("test_metadata") or {}).get("name") == "not_null_columns":
+        return tuple(_test_arguments(test).get("columns", ()))
+    return ()
 
 
 def _link(node: Mapping[str, Any]) -> str:
@@ -119,7 +130,7 @@ def _node_section(
     if node["schema"] == "marts" and node["name"] in REPORT_MARTS:
         lines.append("- Read by: the monthly report (asset `performance_report`, docs/report.md)")
     node_tests = tests.get(uid, [])
-    table_tests = sorted({_test_label(t) for t in node_tests if not t.get("column_name")})
+    table_tests = sorted({_test_label(t) for t in node_tests if not _tested_columns(t)})
     if table_tests:
         lines.append(f"- Table tests: {', '.join(table_tests)}")
     if unit_tests.get(uid):
@@ -130,7 +141,7 @@ def _node_section(
         lines += ["| Column | Description | Tests |", "|---|---|---|"]
         for column in columns.values():
             column_tests = sorted(
-                {_test_label(t) for t in node_tests if t.get("column_name") == column["name"]}
+                {_test_label(t) for t in node_tests if column["name"] in _tested_columns(t)}
             )
             lines.append(
                 f"| `{column['name']}` | {_cell(column.get('description'))} | "

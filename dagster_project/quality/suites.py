@@ -1,8 +1,12 @@
 """The Great Expectations suites, kept in code: one expectation list per staged table and mart.
 
 A suite names the columns and DuckDB types its table must have (the schema check) and a list of
-rules. Each rule is a GX expectation filed under a check name (``not_null``, ``keys_unique``,
-``ranges``, ``accepted_values``); every check name becomes one Dagster asset check on the table.
+rules. Each rule is a GX expectation filed under a check name (``keys_unique``, ``ranges``,
+``accepted_values``); every check name becomes one Dagster asset check on the table.
+
+Required columns are not here: dbt's ``not_null_columns`` test checks them inside the build, so
+a null stops the models downstream of it. A rule is checked once, by one engine (see
+docs/decisions/checks-once.md); GX rules let nulls pass, as GX does.
 """
 
 from __future__ import annotations
@@ -83,10 +87,6 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time.max)
 
 
-def not_null(*columns: str) -> list[Rule]:
-    return [Rule("not_null", E.ExpectColumnValuesToNotBeNull(column=c)) for c in columns]
-
-
 def unique_key(*columns: str) -> Rule:
     if len(columns) == 1:
         return Rule("keys_unique", E.ExpectColumnValuesToBeUnique(column=columns[0]))
@@ -138,7 +138,6 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                 "exit_date": "DATE",
             },
             (
-                *not_null("spell_id", "nominal_key", "scheme", "area", "entry_date"),
                 in_set("scheme", SCHEMES),
                 in_set("area", areas),
                 in_set("exit_reason", EXIT_REASONS),
@@ -158,10 +157,7 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                     "is_weapon_enabled": "BOOLEAN",
                     f"{kind}_date": "DATE",
                 },
-                (
-                    *not_null(f"{kind}_id", "nominal_key", "offence_code", f"{kind}_date"),
-                    *not_after(extract_date, f"{kind}_date"),
-                ),
+                (*not_after(extract_date, f"{kind}_date"),),
             )
             for feed, kind in (("convictions", "conviction"), ("arrests", "arrest"))
         ),
@@ -180,7 +176,6 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                 "actual_release_date": "DATE",
             },
             (
-                *not_null("custody_id", "nominal_key", "custody_start_date", "sentence_days"),
                 between("sentence_days", 1),
                 in_set("release_area", areas),
                 in_set("release_type", RELEASE_TYPES),
@@ -198,7 +193,6 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                 "assessment_date": "DATE",
             },
             (
-                *not_null("assessment_id", "nominal_key", "ppit_score", "assessment_date"),
                 between("ppit_score", 0, 100),
                 *not_after(extract_date, "assessment_date"),
             ),
@@ -215,7 +209,6 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                 "closure_date": "DATE",
             },
             (
-                *not_null("case_key", "nominal_key", "referral_date"),
                 in_set("felt_safer", ("Y", "N")),
                 *not_after(extract_date, "referral_date"),
             ),
@@ -226,7 +219,6 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
             "stg_idva_outcomes",
             {"case_key": "VARCHAR", "abuse_type": "VARCHAR", "outcome": "VARCHAR"},
             (
-                *not_null("case_key", "abuse_type", "outcome"),
                 in_set("abuse_type", ABUSE_TYPES),
                 in_set("outcome", OUTCOMES),
             ),
@@ -271,7 +263,6 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             },
             (
                 unique_key("spell_id"),
-                *not_null("spell_id", "nominal_key", "entry_date", "entry_score", "latest_score"),
                 *(
                     between(c, 0)
                     for c in (*scores, "entry_score_lfl", "exit_score_lfl", "days_at_liberty")
@@ -300,7 +291,6 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             },
             (
                 unique_key("section", "metric", "breakdown"),
-                *not_null("section", "metric", "breakdown", "unit"),
                 in_set("unit", SCORECARD_UNITS),
             ),
         ),
@@ -330,7 +320,6 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             },
             (
                 unique_key("month_end", "scheme"),
-                *not_null("month_end", "scheme", "live_cohort", "watchlist"),
                 in_set("scheme", (*SCHEMES, "ALL")),
                 *(
                     between(c, 0)
@@ -357,7 +346,6 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             },
             (
                 unique_key("window_start", "scheme", "release_area"),
-                *not_null("window_start", "window_end", "scheme", "release_area", "due_releases"),
                 in_set("scheme", (*SCHEMES, "ALL")),
                 in_set("release_area", (*areas, "ALL")),
                 between("due_releases", 0),
@@ -393,14 +381,14 @@ def dv_outcome_suites() -> list[TableSuite]:
             "marts",
             "dv_outcomes",
             columns,
-            (*rules, *not_null("abuse_type", "outcome", "cases", "total_cases")),
+            rules,
         ),
         TableSuite(
             "dv_outcomes_publishable",
             "marts",
             "dv_outcomes_publishable",
             {**columns, "is_suppressed": "BOOLEAN"},
-            (*rules, *not_null("abuse_type", "outcome", "is_suppressed")),
+            rules,
         ),
     ]
 

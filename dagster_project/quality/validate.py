@@ -77,9 +77,7 @@ def _rule_sql(rule: Rule, where: str) -> str:
             f"group by {columns} having count(*) > 1)"
         )
     column = kwargs["column"]
-    if kind == "expect_column_values_to_not_be_null":
-        condition = f"{column} is null"
-    elif kind == "expect_column_values_to_be_in_set":
+    if kind == "expect_column_values_to_be_in_set":
         values = ", ".join(repr(str(v)) for v in kwargs["value_set"])
         condition = f"{column} is not null and {column}::varchar not in ({values})"
     elif kind == "expect_column_values_to_match_regex":

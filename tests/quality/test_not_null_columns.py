@@ -1,0 +1,51 @@
+"""The not_null_columns generic test, run by dbt against DuckDB on a literal table."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from dagster_project.paths import DBT_PROJECT_DIR
+from dagster_project.project import DBT_EXECUTABLE
+
+# a: one null, b: two nulls, c: none.
+ROWS = "(select * from (values (1, null, 3), (null, null, 4)) as t(a, b, c))"
+
+
+def failing_rows(tmp_path: Path, columns: list[str]) -> list[dict[str, object]]:
+    inline = f"{{{{ test_not_null_columns(model='{ROWS}', columns={columns!r}) }}}}"
+    shown = subprocess.run(
+        [
+            str(DBT_EXECUTABLE),
+            "show",
+            "--quiet",
+            "--output",
+            "json",
+            "--inline",
+            inline,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        env={**os.environ, "IOM_WAREHOUSE_PATH": str(tmp_path / "scratch.duckdb")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(shown.stdout)["show"]
+
+
+def test_each_column_with_nulls_is_named_with_its_count(tmp_path: Path):
+    assert failing_rows(tmp_path, ["a", "b", "c"]) == [
+        {"column_name": "a", "null_rows": 1},
+        {"column_name": "b", "null_rows": 2},
+    ]
+
+
+def test_columns_without_nulls_pass(tmp_path: Path):
+    assert failing_rows(tmp_path, ["c"]) == []
