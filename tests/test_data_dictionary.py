@@ -35,6 +35,20 @@ def test_lineage_and_tests_are_listed():
     assert "| `spell_id` |" in section and "not_null, unique" in section
 
 
+def test_gx_rules_are_listed_beside_dbt_tests():
+    text = render(_manifest())
+    register = text.split("### staging.stg_iom_register", 1)[1].split("\n### ", 1)[0]
+    assert "| `scheme` |" in register
+    scheme_row = next(line for line in register.splitlines() if line.startswith("| `scheme` |"))
+    assert scheme_row.endswith("| not_null, GX accepted_values (GENERIC, DV) |")
+    cohort = text.split("### marts.cohort_monthly", 1)[1].split("\n### ", 1)[0]
+    assert (
+        "- Table tests: unique_combination (month_end, scheme), GX unique (month_end, scheme)"
+        in (cohort)
+    )
+    assert "| not_null, GX not after the end of the as-of month |" in cohort
+
+
 def test_the_committed_dictionary_is_current():
     # Stale after a dbt change: regenerate with `iom data-dictionary` and commit.
     assert DEFAULT_OUT.read_text() == render(_manifest())
