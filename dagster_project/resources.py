@@ -15,9 +15,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from dagster_project.ingest.contract import MANIFEST_NAME
+
 # The demo key is public on purpose: it only ever protects synthetic data.
 DEMO_PSEUDONYM_KEY = "iom-warehouse-DEMO-KEY-not-for-real-data"
-MANIFEST_NAME = "_manifest.json"
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import csv
-import hashlib
 import json
 import math
 import os
@@ -21,7 +20,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
-from dagster_project.ingest.contract import ABUSE_TYPES, OUTCOMES, area_codes, feeds
+from dagster_project.ingest.contract import (
+    ABUSE_TYPES,
+    MANIFEST_NAME,
+    OUTCOMES,
+    area_codes,
+    feeds,
+    file_sha256,
+)
 from dagster_project.paths import SEEDS_DIR
 
 if TYPE_CHECKING:
@@ -31,7 +37,6 @@ OFFENCE_WEIGHTS = SEEDS_DIR / "offence_weights.csv"
 
 # The generator writes what the ingestion contract reads: one definition of the feeds.
 FEED_HEADERS: dict[str, tuple[str, ...]] = {f.file_name: tuple(f.header) for f in feeds()}
-MANIFEST = "_manifest.json"
 # Seed noise moves the heavy-tailed scores by about 15% either way; of seeds 1-40, this one
 # puts every Figure A figure in range and lands closest to the published cohort means
 # (docs/demo-data.md, "Default seed").
@@ -1114,23 +1119,16 @@ def _inject_all(
     return injected
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_manifest(out_dir: Path, extract_date: date, seed: int, rows: dict[str, int]) -> None:
     manifest = {
         "extract_date": extract_date.isoformat(),
         "source": f"iom-warehouse synthetic demo generator (seed {seed})",
         "files": {
-            name: {"rows": rows[name], "sha256": _sha256(out_dir / name)} for name in FEED_HEADERS
+            name: {"rows": rows[name], "sha256": file_sha256(out_dir / name)}
+            for name in FEED_HEADERS
         },
     }
-    (out_dir / MANIFEST).write_text(
+    (out_dir / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
 
@@ -1178,7 +1176,7 @@ def calibrate(folder: Path) -> dict[str, float | str]:
     """Headline figures of a landing folder, keyed like PUBLISHED."""
     import pandas as pd
 
-    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     as_of = pd.Timestamp(manifest["extract_date"])
     feeds = {
         name: pd.read_csv(folder / name, dtype=str, keep_default_na=False) for name in FEED_HEADERS

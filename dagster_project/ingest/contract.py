@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
+from pathlib import Path
 
 from dagster_project.paths import SEEDS_DIR
+
+# The landing folder's manifest: rows and SHA-256 of every file, and the extract date.
+MANIFEST_NAME = "_manifest.json"
+
+
+def file_sha256(path: Path) -> str:
+    """The hash the manifest records for a file (read in blocks: extracts can be large)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 class Kind(Enum):

@@ -6,13 +6,12 @@ Nothing here keeps a value of a rejected row: a rejection says where (line, colu
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dagster_project.ingest.contract import Column, Feed, Kind
+from dagster_project.ingest.contract import Column, Feed, Kind, file_sha256
 from dagster_project.resources import FileEntry
 
 OPEN_ENDED = date.max
@@ -50,14 +49,6 @@ class ValidatedFeed:
 
 
 Pseudonymise = Callable[[str, str], str]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _parse_date(text: str) -> date | None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.ingest.contract import OUTCOMES, feed_by_name, offence_codes
-from dagster_project.ingest.validate import FeedFileError, ValidatedFeed, file_sha256, read_feed
+from dagster_project.ingest.contract import OUTCOMES, feed_by_name, file_sha256, offence_codes
+from dagster_project.ingest.validate import FeedFileError, ValidatedFeed, read_feed
 from dagster_project.resources import FileEntry
 
 EXTRACT = date(2019, 3, 31)
