@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dagster_project.paths import REPO_ROOT
 from dagster_project.project import ensure_manifest
-from dagster_project.quality.suites import Rule, TableSuite, table_suites
+from dagster_project.quality.suites import table_suites
 from dagster_project.report.marts import REPORT_MARTS
 
 DEFAULT_OUT = REPO_ROOT / "docs" / "data-dictionary.md"
@@ -67,46 +67,17 @@ def _tested_columns(test: Mapping[str, Any]) -> tuple[str, ...]:
     return ()
 
 
-# The suites' date bounds follow the run's dates; built for this one, they are recognisable.
-_RUN_DATE = date(2000, 1, 15)
-
-
-def _gx_label(rule: Rule, suite: TableSuite) -> str:
-    """A GX rule in the words of the dictionary, marked GX: it runs after dbt, in table_checks."""
-    config = rule.expectation.dict()
-    kind = rule.expectation.expectation_type
-    if kind == "expect_column_values_to_be_in_set":
-        label = f"accepted_values ({', '.join(map(str, config['value_set']))})"
-    elif kind == "expect_column_values_to_match_regex":
-        label = f"matches `{config['regex']}`"
-    elif kind == "expect_compound_columns_to_be_unique":
-        label = f"unique ({', '.join(config['column_list'])})"
-    elif kind == "expect_column_values_to_be_unique":
-        label = "unique"
-    elif isinstance(config.get("max_value"), datetime):
-        bound = config["max_value"].date()
-        label = "not after the " + (
-            ("extract date" if suite.schema == "staging" else "as-of date")
-            if bound == _RUN_DATE
-            else "end of the as-of month"
-            if bound == (_RUN_DATE.replace(day=28) + timedelta(days=4)).replace(day=1)
-            else bound.isoformat()
-        )
-    else:
-        low, high = config.get("min_value"), config.get("max_value")
-        label = f"{low:g}-{high:g}" if high is not None else f">= {low:g}"
-    where = f" where {suite.where}" if suite.where else ""
-    return f"GX {label}{where}"
-
-
 def _gx_rules() -> dict[tuple[str, str], dict[str, set[str]]]:
-    """(schema, table) -> column -> GX labels; a rule on several columns files under ''."""
+    """(schema, table) -> column -> GX rules, marked GX (they run after dbt, in table_checks);
+    a rule on several columns files under ''."""
     rules: dict[tuple[str, str], dict[str, set[str]]] = {}
-    for suite in table_suites(_RUN_DATE, _RUN_DATE):
+    today = date.today()  # the rules' meanings do not depend on the run's dates
+    for suite in table_suites(today, today):
         by_column = rules.setdefault((suite.schema, suite.table), {})
+        where = f" where {suite.where}" if suite.where else ""
         for rule in suite.rules:
             column = rule.columns[0] if len(rule.columns) == 1 else ""
-            by_column.setdefault(column, set()).add(_gx_label(rule, suite))
+            by_column.setdefault(column, set()).add(f"GX {rule.meaning}{where}")
     return rules
 
 

@@ -40,6 +40,8 @@ SCORECARD_UNITS = ("count", "score", "pct", "band", "p_value", "ratio")
 class Rule:
     check: str
     expectation: gx.expectations.Expectation
+    # The rule in an analyst's words, for the data dictionary ("0-100", "not after the ...").
+    meaning: str
     severity: str = ERROR
 
     @property
@@ -89,33 +91,48 @@ def _end_of(day: date) -> datetime:
 
 def unique_key(*columns: str) -> Rule:
     if len(columns) == 1:
-        return Rule("keys_unique", E.ExpectColumnValuesToBeUnique(column=columns[0]))
-    return Rule("keys_unique", E.ExpectCompoundColumnsToBeUnique(column_list=list(columns)))
+        return Rule("keys_unique", E.ExpectColumnValuesToBeUnique(column=columns[0]), "unique")
+    return Rule(
+        "keys_unique",
+        E.ExpectCompoundColumnsToBeUnique(column_list=list(columns)),
+        f"unique ({', '.join(columns)})",
+    )
 
 
 def in_set(column: str, values: tuple[str, ...] | list[str]) -> Rule:
     return Rule(
-        "accepted_values", E.ExpectColumnValuesToBeInSet(column=column, value_set=list(values))
+        "accepted_values",
+        E.ExpectColumnValuesToBeInSet(column=column, value_set=list(values)),
+        f"accepted_values ({', '.join(values)})",
     )
 
 
-def between(column: str, low: float | None = None, high: float | None = None) -> Rule:
+def between(column: str, low: float, high: float | None = None) -> Rule:
     return Rule(
-        "ranges", E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high)
+        "ranges",
+        E.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high),
+        f">= {low:g}" if high is None else f"{low:g}-{high:g}",
     )
 
 
-def not_after(as_of: date, *columns: str) -> list[Rule]:
-    """Event dates on or before the as-of date (pandas reads DuckDB dates as timestamps)."""
+def not_after(day: date, bound: str, *columns: str) -> list[Rule]:
+    """Event dates on or before ``day``, named ``bound`` for readers (pandas reads DuckDB dates
+    as timestamps)."""
     return [
-        Rule("ranges", E.ExpectColumnValuesToBeBetween(column=c, max_value=_end_of(as_of)))
+        Rule(
+            "ranges",
+            E.ExpectColumnValuesToBeBetween(column=c, max_value=_end_of(day)),
+            f"not after the {bound}",
+        )
         for c in columns
     ]
 
 
 def band_label(column: str) -> Rule:
     return Rule(
-        "accepted_values", E.ExpectColumnValuesToMatchRegex(column=column, regex=BAND_LABEL)
+        "accepted_values",
+        E.ExpectColumnValuesToMatchRegex(column=column, regex=BAND_LABEL),
+        f"matches `{BAND_LABEL}`",
     )
 
 
@@ -142,7 +159,7 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                 in_set("area", areas),
                 in_set("exit_reason", EXIT_REASONS),
                 # Exits after the as-of date are allowed: they are treated as not yet happened.
-                *not_after(extract_date, "entry_date"),
+                *not_after(extract_date, "extract date", "entry_date"),
             ),
         ),
         *(
@@ -157,7 +174,7 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                     "is_weapon_enabled": "BOOLEAN",
                     f"{kind}_date": "DATE",
                 },
-                (*not_after(extract_date, f"{kind}_date"),),
+                (*not_after(extract_date, "extract date", f"{kind}_date"),),
             )
             for feed, kind in (("convictions", "conviction"), ("arrests", "arrest"))
         ),
@@ -179,7 +196,7 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
                 between("sentence_days", 1),
                 in_set("release_area", areas),
                 in_set("release_type", RELEASE_TYPES),
-                *not_after(extract_date, "custody_start_date"),
+                *not_after(extract_date, "extract date", "custody_start_date"),
             ),
         ),
         TableSuite(
@@ -194,7 +211,7 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
             },
             (
                 between("ppit_score", 0, 100),
-                *not_after(extract_date, "assessment_date"),
+                *not_after(extract_date, "extract date", "assessment_date"),
             ),
         ),
         TableSuite(
@@ -210,7 +227,7 @@ def staging_suites(extract_date: date) -> list[TableSuite]:
             },
             (
                 in_set("felt_safer", ("Y", "N")),
-                *not_after(extract_date, "referral_date"),
+                *not_after(extract_date, "extract date", "referral_date"),
             ),
         ),
         TableSuite(
@@ -271,7 +288,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 in_set("scheme", SCHEMES),
                 in_set("area", areas),
                 *(band_label(c) for c in ("entry_band", "mid_band", "exit_band")),
-                *not_after(as_of, "entry_date", "mid_date"),
+                *not_after(as_of, "as-of date", "entry_date", "mid_date"),
             ),
         ),
         TableSuite(
@@ -327,7 +344,9 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 ),
                 # The last month end may be the end of the as-of month.
                 *not_after(
-                    date(as_of.year + (as_of.month == 12), as_of.month % 12 + 1, 1), "month_end"
+                    date(as_of.year + (as_of.month == 12), as_of.month % 12 + 1, 1),
+                    "end of the as-of month",
+                    "month_end",
                 ),
             ),
         ),
@@ -350,7 +369,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 in_set("release_area", (*areas, "ALL")),
                 between("due_releases", 0),
                 between("actual_releases", 0),
-                *not_after(as_of, "window_start"),
+                *not_after(as_of, "as-of date", "window_start"),
             ),
         ),
         *dv_outcome_suites(),
