@@ -73,16 +73,22 @@ def spell(
 
 
 def event(
-    kind: str, event_id: str, nominal: str, code: str, on: str, weapon: str = "N"
+    kind: str,
+    event_id: str,
+    nominal: str,
+    code: str,
+    on: str,
+    weapon: str = "N",
+    offence_on: str = "",
 ) -> dict[str, str]:
-    """A conviction (kind='conviction') or an arrest (kind='arrest')."""
-    return {
-        f"{kind}_id": event_id,
-        "nominal_id": nominal,
-        "offence_code": code,
-        f"{kind}_date": on,
-        "weapon_enabled": weapon,
-    }
+    """A conviction (kind='conviction') or an arrest (kind='arrest').
+
+    A conviction's offence_date defaults to its conviction date (`offence_on` to set it).
+    """
+    row = {f"{kind}_id": event_id, "nominal_id": nominal, "offence_code": code}
+    if kind == "conviction":
+        row["offence_date"] = offence_on or on
+    return {**row, f"{kind}_date": on, "weapon_enabled": weapon}
 
 
 def custody(

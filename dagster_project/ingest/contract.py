@@ -94,13 +94,15 @@ ABUSE_TYPES = ("PHYSICAL", "EMOTIONAL", "FINANCIAL", "SEXUAL", "JEALOUS_CONTROLL
 OUTCOMES = ("NOT_DISCLOSED", "CESSATION", "SIGNIFICANT_REDUCTION", "SOME_REDUCTION", "DONT_KNOW")
 
 NOMINAL = Column("nominal_id", pseudonym="nominal_key")
+# Convictions, arrests and custody cover the whole offender population (a person with no
+# spell is not an orphan); PPIT assessments and IDVA cases concern nominals only.
 NOMINAL_FK = ForeignKey("nominal_id", "iom_register")
 
 
-def _offence_columns(date_column: str) -> tuple[Column, ...]:
+def _offence_columns(*date_columns: str) -> tuple[Column, ...]:
     return (
         Column("offence_code", Kind.ENUM, allowed=offence_codes()),
-        Column(date_column, Kind.DATE, event_date=True),
+        *(Column(name, Kind.DATE, event_date=True) for name in date_columns),
         Column("weapon_enabled", Kind.ENUM, allowed=YES_NO),
     )
 
@@ -126,23 +128,34 @@ def feeds() -> tuple[Feed, ...]:
         ),
         Feed(
             name="convictions",
-            description="One row per conviction of a nominal (Police National Computer).",
+            description=(
+                "One row per conviction of any person in the force's offender population "
+                "(Police National Computer), nominal or not."
+            ),
             source_system="Police National Computer",
-            columns=(Column("conviction_id"), NOMINAL, *_offence_columns("conviction_date")),
+            columns=(
+                Column("conviction_id"),
+                NOMINAL,
+                *_offence_columns("offence_date", "conviction_date"),
+            ),
             key=("conviction_id",),
-            foreign_keys=(NOMINAL_FK,),
         ),
         Feed(
             name="arrests",
-            description="One row per arrest of a nominal (force records management system).",
+            description=(
+                "One row per arrest of any person in the force's offender population "
+                "(force records management system), nominal or not."
+            ),
             source_system="Force records management system (custody records)",
             columns=(Column("arrest_id"), NOMINAL, *_offence_columns("arrest_date")),
             key=("arrest_id",),
-            foreign_keys=(NOMINAL_FK,),
         ),
         Feed(
             name="custody_episodes",
-            description="One row per custody episode with earliest and actual release.",
+            description=(
+                "One row per custody episode of any person in the offender population, with "
+                "earliest and actual release."
+            ),
             source_system="Prison service records shared with probation",
             columns=(
                 Column("custody_id"),
@@ -155,7 +168,6 @@ def feeds() -> tuple[Feed, ...]:
                 Column("release_type", Kind.ENUM, required=False, allowed=RELEASE_TYPES),
             ),
             key=("custody_id",),
-            foreign_keys=(NOMINAL_FK,),
         ),
         Feed(
             name="ppit_assessments",

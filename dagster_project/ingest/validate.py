@@ -97,6 +97,9 @@ def _row_rule(feed: Feed, row: Mapping[str, str]) -> Rejection | None:
             return Rejection(0, "exit_reason", "exit_reason on an open spell (no exit_date)")
         if row["exit_reason"] == "WASHOUT" and row["scheme"] != "DV":
             return Rejection(0, "exit_reason", "WASHOUT applies to DV spells only")
+    elif feed.name == "convictions":
+        if row["offence_date"] > row["conviction_date"]:
+            return Rejection(0, "offence_date", "offence after conviction")
     elif feed.name == "custody_episodes":
         start = row["custody_start_date"]
         if row["actual_release_date"] and row["actual_release_date"] < start:

@@ -68,27 +68,42 @@ def test_register_rules_quarantine_each_bad_spell_with_line_column_and_reason(tm
     assert "nominal_id" not in result.columns
 
 
-def test_events_need_a_known_code_a_flag_and_a_registered_nominal(tmp_path):
+def test_convictions_need_a_known_code_a_flag_and_an_offence_on_or_before_conviction(tmp_path):
     registered = {"iom_register": {fake_pseudonym("nominal_key", "NOM-1")}}
     result = validate(
         tmp_path,
         "convictions",
         [
-            "C1,NOM-1,ROBBERY,2016-01-01,Y",
-            "C2,NOM-1,MURDER_MOST_FOUL,2016-01-01,N",
-            "C3,NOM-1,ROBBERY,2016-01-01,maybe",
-            "C4,NOM-9,ROBBERY,2016-01-01,N",
-            "C5,NOM-1,ROBBERY,20160101,N",
+            "C1,NOM-1,ROBBERY,2015-12-01,2016-01-01,Y",
+            "C2,NOM-1,MURDER_MOST_FOUL,2015-12-01,2016-01-01,N",
+            "C3,NOM-1,ROBBERY,2015-12-01,2016-01-01,maybe",
+            # a person with no spell is part of the population, not an orphan
+            "C4,NOM-9,ROBBERY,2015-12-01,2016-01-01,N",
+            "C5,NOM-1,ROBBERY,2015-12-01,20160101,N",
+            "C6,NOM-1,ROBBERY,2016-01-02,2016-01-01,N",  # offence the day after conviction
+            "C7,NOM-1,ROBBERY,2016-01-01,2016-01-01,N",  # same day: fine
         ],
         registered,
     )
     assert reasons(result) == {
         3: ("offence_code", "unknown offence code (allowed: " + ", ".join(offence_codes()) + ")"),
         4: ("weapon_enabled", "unknown value (allowed: Y, N)"),
-        5: ("nominal_id", "orphan: no matching row in iom_register"),
         6: ("conviction_date", "unparseable date (expected YYYY-MM-DD)"),
+        7: ("offence_date", "offence after conviction"),
     }
-    assert result.rows_loaded == 1
+    assert result.columns["conviction_id"] == ["C1", "C4", "C7"]
+
+
+def test_population_events_load_but_ppit_of_a_person_without_a_spell_is_an_orphan(tmp_path):
+    registered = {"iom_register": {fake_pseudonym("nominal_key", "NOM-1")}}
+    arrests = validate(tmp_path, "arrests", ["A1,NOM-9,ROBBERY,2016-01-01,N"], registered)
+    assert reasons(arrests) == {}
+    custody = validate(
+        tmp_path, "custody_episodes", ["CU1,NOM-9,2018-01-01,100,2018-03-01,,CITY,"], registered
+    )
+    assert reasons(custody) == {}
+    ppit = validate(tmp_path, "ppit_assessments", ["P1,NOM-9,2018-01-01,40"], registered)
+    assert reasons(ppit) == {2: ("nominal_id", "orphan: no matching row in iom_register")}
 
 
 def test_custody_release_rules_allow_a_future_earliest_release(tmp_path):

@@ -11,6 +11,7 @@ renamed as (
         offence_code,
         weapon_enabled = 'Y' as is_weapon_enabled,
         -- dates
+        offence_date,
         conviction_date
     from source
 )
