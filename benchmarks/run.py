@@ -107,8 +107,8 @@ def _cpu_s(who: int) -> float:
 
 def child(landing: Path, data_dir: Path, out: Path) -> int:
     started = time.perf_counter()
-    from dagster_project.instance import instance_for
-    from dagster_project.runner import run_pipeline
+    from dagster_project.ops.instance import instance_for
+    from dagster_project.ops.runner import run_pipeline
 
     imported = time.perf_counter()
     instance = instance_for(data_dir)

@@ -1,19 +1,15 @@
 """The one Definitions object: assets, checks, job, schedule and injected resources."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
-from dagster_project.dbt_assets import IomDbtCliResource, dbt_model_assets
 from dagster_project.ingest.assets import feed_assets, feed_loads_spec
 from dagster_project.ops.alerts import run_failure_alert
 from dagster_project.ops.failures import classify_failure_for_retry
 from dagster_project.ops.resources import operations_resources
 from dagster_project.ops.retention import apply_retention
-from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
-from dagster_project.project import DBT_EXECUTABLE, dbt_project
-from dagster_project.publication import published_marts
+from dagster_project.publish.assets import published_marts
 from dagster_project.quality.checks import (
     QualityResource,
     build_all_feed_checks,
@@ -27,6 +23,9 @@ from dagster_project.resources import (
     WarehouseResource,
 )
 from dagster_project.scoring.assets import scoring_assets
+from dagster_project.settings import Settings, from_environment
+from dagster_project.transform.assets import IomDbtCliResource, dbt_model_assets
+from dagster_project.transform.project import DBT_EXECUTABLE, dbt_project
 
 NIGHTLY_JOB_NAME = "nightly_warehouse"
 
@@ -66,7 +65,9 @@ nightly_schedule = dg.ScheduleDefinition(
 )
 
 
-def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> dict[str, object]:
+def build_resources(
+    data_dir: Path, landing_dir: Path, pseudonym_key: dg.EnvVar | str = ""
+) -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(data_dir=str(data_dir)),
         "landing": LandingResource(landing_dir=str(landing_dir)),
@@ -81,31 +82,33 @@ def build_resources(data_dir: Path, landing_dir: Path, pseudonym_key: str) -> di
     }
 
 
-def resources_from_environment() -> dict[str, object]:
-    data_dir = Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR))
-    landing_dir = Path(os.environ.get("IOM_LANDING_DIR", DEFAULT_LANDING_DIR))
+def resources_for(settings: Settings) -> dict[str, object]:
     return {
-        **build_resources(data_dir, landing_dir, os.environ.get("IOM_PSEUDONYM_KEY", "")),
-        **operations_resources(os.environ),
+        **build_resources(settings.data_dir, settings.landing_dir, settings.pseudonym_key()),
+        **operations_resources(settings),
     }
 
 
-defs = dg.Definitions(
-    assets=[
-        *feed_assets,
-        feed_loads_spec,
-        *dbt_model_assets,
-        *scoring_assets,
-        published_marts,
-        apply_retention,
-        performance_report,
-    ],
-    asset_checks=[
-        *build_all_feed_checks(),
-        *filter(None, [build_table_checks([*dbt_model_assets, *scoring_assets])]),
-    ],
-    jobs=[nightly_job, monthly_report_job],
-    schedules=[nightly_schedule, monthly_report_schedule],
-    sensors=[run_failure_alert],
-    resources=resources_from_environment(),
-)
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[
+            *feed_assets,
+            feed_loads_spec,
+            *dbt_model_assets,
+            *scoring_assets,
+            published_marts,
+            apply_retention,
+            performance_report,
+        ],
+        asset_checks=[
+            *build_all_feed_checks(),
+            *filter(None, [build_table_checks([*dbt_model_assets, *scoring_assets])]),
+        ],
+        jobs=[nightly_job, monthly_report_job],
+        schedules=[nightly_schedule, monthly_report_schedule],
+        sensors=[run_failure_alert],
+        resources=resources_for(settings),
+    )
+
+
+defs = build_definitions(from_environment())

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 from dagster import DagsterInstance
 
-from dagster_project.runner import RunOutcome, run_pipeline
+from dagster_project.ops.runner import RunOutcome, run_pipeline
 
 
 @dataclass

@@ -4,9 +4,9 @@ import json
 import subprocess
 import sys
 
-from dagster_project.data_dictionary import DEFAULT_OUT, render
-from dagster_project.paths import REPO_ROOT
-from dagster_project.project import ensure_manifest
+from dagster_project.presentation.data_dictionary import DEFAULT_OUT, render
+from dagster_project.settings import REPO_ROOT
+from dagster_project.transform.project import ensure_manifest
 
 
 def _manifest() -> dict:

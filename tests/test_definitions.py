@@ -9,7 +9,7 @@ from dagster import AssetKey
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
 from dagster_project.ingest.contract import feeds
-from dagster_project.paths import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 
 
 def test_dagster_validates_the_definitions():

@@ -15,7 +15,7 @@ import pytest
 
 from dagster_project.demo.generator import GenerationResult, generate_landing
 from dagster_project.ingest.contract import feeds
-from dagster_project.paths import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun, run_on
 
 

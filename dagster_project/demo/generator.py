@@ -28,7 +28,7 @@ from dagster_project.ingest.contract import (
     feeds,
     file_sha256,
 )
-from dagster_project.paths import SEEDS_DIR
+from dagster_project.settings import SEEDS_DIR
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -9,7 +9,7 @@ from enum import Enum
 from functools import cache
 from pathlib import Path
 
-from dagster_project.paths import SEEDS_DIR
+from dagster_project.settings import SEEDS_DIR
 
 # The landing folder's manifest: rows and SHA-256 of every file, and the extract date.
 MANIFEST_NAME = "_manifest.json"

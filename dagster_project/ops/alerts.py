@@ -12,7 +12,7 @@ from dagster._core.storage.tags import WILL_RETRY_TAG
 
 from dagster_project.ops.failures import FAILURE_KIND_TAG, FailureKind, failed_blocking_checks
 from dagster_project.ops.resources import AlertResource
-from dagster_project.publish import current_version_id, list_versions
+from dagster_project.publish.versions import current_version_id, list_versions
 from dagster_project.resources import WarehouseResource
 
 ALERTS_DIR = "alerts"

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 
 import dagster as dg
 
-DEFAULT_RETENTION_DAYS = 400
+from dagster_project.settings import DEFAULT_RETENTION_DAYS, Settings
 
 
 class AlertResource(dg.ConfigurableResource):
@@ -56,17 +56,16 @@ class RetentionResource(dg.ConfigurableResource):
     days: int = DEFAULT_RETENTION_DAYS
 
 
-def operations_resources(environ: Mapping[str, str]) -> dict[str, dg.ConfigurableResource]:
+def operations_resources(settings: Settings) -> dict[str, dg.ConfigurableResource]:
     """The alert and retention resources configured from IOM_ALERT_* and IOM_RETENTION_DAYS."""
+    alerts = settings.alerts
     return {
         "alerts": AlertResource(
-            smtp_host=environ.get("IOM_ALERT_SMTP_HOST", ""),
-            smtp_port=int(environ.get("IOM_ALERT_SMTP_PORT") or 25),
-            smtp_from=environ.get("IOM_ALERT_SMTP_FROM", ""),
-            smtp_to=environ.get("IOM_ALERT_SMTP_TO", ""),
-            webhook_url=environ.get("IOM_ALERT_WEBHOOK_URL", ""),
+            smtp_host=alerts.smtp_host,
+            smtp_port=alerts.smtp_port,
+            smtp_from=alerts.smtp_from,
+            smtp_to=alerts.smtp_to,
+            webhook_url=alerts.webhook_url,
         ),
-        "retention": RetentionResource(
-            days=int(environ.get("IOM_RETENTION_DAYS") or DEFAULT_RETENTION_DAYS)
-        ),
+        "retention": RetentionResource(days=settings.retention_days),
     }

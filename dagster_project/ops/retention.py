@@ -9,10 +9,10 @@ import dagster as dg
 import duckdb
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
-from dagster_project.dbt_assets import run_target_path
 from dagster_project.ops.audit import record_audit
 from dagster_project.ops.resources import RetentionResource
 from dagster_project.resources import WarehouseResource
+from dagster_project.transform.assets import run_target_path
 
 OPERATIONS_GROUP = "operations"
 # (table, timestamp column) pairs the rule applies to; both are written by ingestion.

@@ -10,8 +10,8 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.contract import feeds
-from dagster_project.live_cohort_view import COHORT_COLUMNS
-from dagster_project.publish import current_version_id, list_versions
+from dagster_project.presentation.figure_b import COHORT_COLUMNS
+from dagster_project.publish.versions import current_version_id, list_versions
 from dagster_project.quality.results import CheckOutcome, record
 from dagster_project.quality.suites import ERROR, WARN, table_suites
 from dagster_project.quality.validate import GxRunner, run_suite

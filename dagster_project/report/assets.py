@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.publication import published_marts
+from dagster_project.publish.assets import published_marts
 from dagster_project.report.render import ChromiumMissingError, write_report
 from dagster_project.resources import WarehouseResource
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from dagster_project.publish import ANALYTICS_FILE, MARTS_LINK, VERSION_INFO, list_versions
+from dagster_project.publish.versions import ANALYTICS_FILE, MARTS_LINK, VERSION_INFO, list_versions
 
 REPORT_MARTS = (
     "scorecard",

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from dagster_project.paths import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from tests.landing import custody, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 

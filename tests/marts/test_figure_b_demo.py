@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.live_cohort_view import format_figure_b, load_figure_b
+from dagster_project.presentation.figure_b import format_figure_b, load_figure_b
 from tests.pipeline import PipelineRun
 
 # The published March 2019 appendix, Figure B (domain.md), SEP .. MAR; None = not published.

@@ -26,7 +26,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from dagster_project.paths import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from tests.landing import custody, event, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRun
 
-from dagster_project.instance import prepare_dagster_home
+from dagster_project.ops.instance import prepare_dagster_home
 from tests.landing import event, spell, write_landing
 
 # Raw identifiers of the fixture: none may ever appear in an alert, log or metadata.

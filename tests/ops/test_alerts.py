@@ -12,12 +12,12 @@ import dagster as dg
 import pytest
 from dagster._core.storage.tags import RETRY_ON_ASSET_OR_OP_FAILURE_TAG, WILL_RETRY_TAG
 
-from dagster_project.instance import instance_for
 from dagster_project.ops.alerts import alerts_log_path, run_failure_alert, scrub
 from dagster_project.ops.failures import FAILURE_KIND_TAG, FailureKind, classify_failure
+from dagster_project.ops.instance import instance_for
 from dagster_project.ops.resources import AlertResource
+from dagster_project.ops.runner import run_pipeline
 from dagster_project.resources import WarehouseResource
-from dagster_project.runner import run_pipeline
 from tests.ops.helpers import NOMINALS, small_landing
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
-from dagster_project.paths import REPO_ROOT
-from dagster_project.publish import list_versions
+from dagster_project.publish.versions import list_versions
+from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing, use_tmp_instance, wait_for
 from tests.ops.minutely_definitions import MINUTELY_SCHEDULE
 

@@ -14,6 +14,7 @@ from dagster import DagsterRunStatus
 from dagster_project.ingest.store import ensure_schemas
 from dagster_project.ops.resources import DEFAULT_RETENTION_DAYS, operations_resources
 from dagster_project.ops.retention import delete_old_dbt_targets, delete_old_rows, delete_old_runs
+from dagster_project.settings import from_environment
 
 
 def test_rows_older_than_the_limit_go_and_younger_rows_stay(tmp_path: Path):
@@ -62,7 +63,7 @@ def test_only_finished_runs_older_than_the_limit_are_deleted(tmp_path: Path):
     ("environ", "days"), [({}, DEFAULT_RETENTION_DAYS), ({"IOM_RETENTION_DAYS": "30"}, 30)]
 )
 def test_the_retention_days_come_from_the_environment(environ: dict[str, str], days: int):
-    assert operations_resources(environ)["retention"].days == days
+    assert operations_resources(from_environment(environ))["retention"].days == days
 
 
 def test_dbt_run_folders_older_than_the_limit_go_and_others_stay(tmp_path: Path):

@@ -13,8 +13,8 @@ from dagster._core.workspace.context import WorkspaceProcessContext
 from dagster._core.workspace.load_target import ModuleTarget
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
-from dagster_project.paths import REPO_ROOT
-from dagster_project.publish import current_version_id, list_versions
+from dagster_project.publish.versions import current_version_id, list_versions
+from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing, use_tmp_instance, wait_for
 
 LOCATION = "iom_warehouse"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from dagster import DagsterInstance
 
-from dagster_project.paths import REPO_ROOT
+from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing, use_tmp_instance
 
 START_TIMEOUT_SECONDS = 180

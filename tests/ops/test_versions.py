@@ -15,11 +15,16 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey
 
-from dagster_project.instance import instance_for
 from dagster_project.ops.audit import audit_path, read_audit
-from dagster_project.paths import REPO_ROOT
-from dagster_project.publish import ANALYTICS_FILE, Version, current_version_id, list_versions
-from dagster_project.runner import run_pipeline
+from dagster_project.ops.instance import instance_for
+from dagster_project.ops.runner import run_pipeline
+from dagster_project.publish.versions import (
+    ANALYTICS_FILE,
+    Version,
+    current_version_id,
+    list_versions,
+)
+from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing
 
 READER_QUERY = "select count(*) as schemas from duckdb_schemas() where schema_name = 'marts'"

@@ -14,7 +14,7 @@ import duckdb
 from dagster import AssetCheckKey, AssetKey, DagsterInstance
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
-from dagster_project.runner import RunOutcome, outcome_of, run_config_for
+from dagster_project.ops.runner import RunOutcome, outcome_of, run_config_for
 
 PUBLISHED = AssetKey("published_marts")
 

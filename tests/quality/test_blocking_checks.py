@@ -20,9 +20,9 @@ from dagster import DagsterInstance
 from dagster._core.execution.api import create_execution_plan
 
 from dagster_project.definitions import defs
-from dagster_project.publish import current_version_id, list_versions
+from dagster_project.ops.runner import RunOutcome, run_pipeline
+from dagster_project.publish.versions import current_version_id, list_versions
 from dagster_project.quality.cost import CheckCost, check_cost
-from dagster_project.runner import RunOutcome, run_pipeline
 from tests.landing import custody, event, refresh_manifest, spell, write_landing
 from tests.marts.idva import assessment, idva_case
 from tests.pipeline import run_on

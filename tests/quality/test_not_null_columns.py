@@ -7,8 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from dagster_project.paths import DBT_PROJECT_DIR
-from dagster_project.project import DBT_EXECUTABLE
+from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.transform.project import DBT_EXECUTABLE
 
 # a: one null, b: two nulls, c: none.
 ROWS = "(select * from (values (1, null, 3), (null, null, 4)) as t(a, b, c))"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.project import ensure_manifest
+from dagster_project.transform.project import ensure_manifest
 from tests.report.browser import TIMEOUT_MS, browser_page
 from tests.report.conftest import small_landing
 from tests.report.webserver import Webserver, dagster_webserver

@@ -12,10 +12,10 @@ import dagster as dg
 import pytest
 
 from dagster_project.definitions import defs
-from dagster_project.paths import REPO_ROOT
+from dagster_project.ops.runner import run_config_for
 from dagster_project.report.marts import REPORT_MARTS
 from dagster_project.report.render import Report
-from dagster_project.runner import run_config_for
+from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun
 
 SECTIONS = ("scorecard", "significance", "distributions", "cohort", "dviom")

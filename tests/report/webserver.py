@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dagster_project.instance import ensure_dagster_home
-from dagster_project.paths import REPO_ROOT
+from dagster_project.ops.instance import ensure_dagster_home
+from dagster_project.settings import REPO_ROOT
 
 START_TIMEOUT_S = 240
 

@@ -2,8 +2,8 @@
 
 from dagster import AssetKey
 
-from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.definitions import defs
+from dagster_project.transform.assets import dbt_model_assets
 
 
 def key(path: str) -> AssetKey:

@@ -8,8 +8,8 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dagster_project.paths import REPO_ROOT, SEEDS_DIR
 from dagster_project.scoring.rrs import compute_rrs
+from dagster_project.settings import REPO_ROOT, SEEDS_DIR
 
 MATRIX = [
     {

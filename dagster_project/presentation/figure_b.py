@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from dagster_project.query import connect_published
+from dagster_project.publish.published import connect_published
 
 SCHEMES = {"GENERIC": "GENERIC", "DV": "DV", "ALL": "total"}
 AREAS = {"CITY": "City", "COUNTY_NORTH": "County North", "COUNTY_SOUTH": "County South"}

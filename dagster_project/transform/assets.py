@@ -13,11 +13,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from packaging.version import Version
 
-from dagster_project.project import dbt_project
 from dagster_project.quality.results import record_dbt_tests
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
-
-WAREHOUSE_PATH_ENV = "IOM_WAREHOUSE_PATH"
+from dagster_project.settings import WAREHOUSE_PATH_ENV
+from dagster_project.transform.project import dbt_project
 
 
 class IomDbtTranslator(DagsterDbtTranslator):

@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
-from dagster_project.instance import instance_for
+from dagster_project.ops.instance import instance_for
 
 
 @dataclass

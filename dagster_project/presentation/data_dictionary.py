@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dagster_project.paths import REPO_ROOT
-from dagster_project.project import ensure_manifest
 from dagster_project.quality.suites import table_suites
 from dagster_project.report.marts import REPORT_MARTS
+from dagster_project.settings import REPO_ROOT
+from dagster_project.transform.project import ensure_manifest
 
 DEFAULT_OUT = REPO_ROOT / "docs" / "data-dictionary.md"
 # Analysts start from the marts; the layers they are built from follow.

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dagster_project.query import NotPublishedError, run_query
+from dagster_project.publish.published import NotPublishedError, run_query
 
 SECTIONS = ["Process", "Recidivism", "Entry", "Mid", "Exit", "DVIOM", "Reduction", "Significance"]
 SECTION_TITLES = {"Mid": "Mid by cohort"}

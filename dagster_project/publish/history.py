@@ -7,14 +7,14 @@ from pathlib import Path
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from dagster_project.ops.audit import record_audit
-from dagster_project.publish import (
+from dagster_project.publish.published import NotPublishedError, QueryResult, run_query
+from dagster_project.publish.versions import (
     ANALYTICS_FILE,
     Version,
     activate_version,
     current_version_id,
     list_versions,
 )
-from dagster_project.query import NotPublishedError, QueryResult, run_query
 
 
 class UnknownVersionError(Exception):

@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from dagster_project.cli.operations import add_operations_commands
 from dagster_project.demo.generator import DEFAULT_SEED, generate_landing
-from dagster_project.ops.commands import add_operations_commands
-from dagster_project.paths import DEFAULT_DATA_DIR, DEFAULT_LANDING_DIR
+from dagster_project.settings import from_environment
 
 
 def _data_dir() -> Path:
-    return Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+    return from_environment().data_dir
 
 
 def _landing_dir() -> Path:
-    return Path(os.environ.get("IOM_LANDING_DIR", DEFAULT_LANDING_DIR)).resolve()
+    return from_environment().landing_dir
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
@@ -41,7 +40,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from dagster_project.runner import run_pipeline
+    from dagster_project.ops.runner import run_pipeline
 
     outcome = run_pipeline(
         _data_dir(),
@@ -58,8 +57,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from dagster_project.ops.versions import UnknownVersionError, audited_query
-    from dagster_project.query import NotPublishedError, format_table
+    from dagster_project.publish.history import UnknownVersionError, audited_query
+    from dagster_project.publish.published import NotPublishedError, format_table
 
     try:
         result = audited_query(_data_dir(), args.query, args.version)
@@ -73,7 +72,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_scorecard(args: argparse.Namespace) -> int:
-    from dagster_project.scorecard_view import print_scorecard
+    from dagster_project.presentation.scorecard import print_scorecard
 
     return print_scorecard(_data_dir() / "analytics.duckdb")
 
@@ -95,15 +94,15 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_data_dictionary(args: argparse.Namespace) -> int:
-    from dagster_project.data_dictionary import write_data_dictionary
+    from dagster_project.presentation.data_dictionary import write_data_dictionary
 
     print(f"Wrote {write_data_dictionary(Path(args.out) if args.out else None)}")
     return 0
 
 
 def cmd_live_cohort(args: argparse.Namespace) -> int:
-    from dagster_project.live_cohort_view import format_figure_b, load_figure_b
-    from dagster_project.query import NotPublishedError
+    from dagster_project.presentation.figure_b import format_figure_b, load_figure_b
+    from dagster_project.publish.published import NotPublishedError
 
     try:
         figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)

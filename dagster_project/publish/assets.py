@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from dagster_project.dbt_assets import dbt_model_assets
 from dagster_project.ingest.assets import feed_assets
-from dagster_project.ops.versions import run_check_summary
-from dagster_project.publish import activate_version, build_version, prune_versions
+from dagster_project.publish.history import run_check_summary
+from dagster_project.publish.versions import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.transform.assets import dbt_model_assets
 
 PUBLISH_GROUP = "publication"
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from dagster_project.paths import REPO_ROOT
-from dagster_project.query import format_table
+from dagster_project.publish.published import format_table
+from dagster_project.settings import DATA_DIR_ENV, REPO_ROOT
 
 Handler = Callable[[argparse.Namespace], int]
 AddCommand = Callable[[str, Handler, str], argparse.ArgumentParser]
@@ -45,10 +45,10 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run_services(data_dir: Path, host: str, port: int) -> int:
     """Start the webserver and the daemon together; stop both when either stops or on Ctrl-C."""
-    from dagster_project.instance import prepare_dagster_home
+    from dagster_project.ops.instance import prepare_dagster_home
 
     home = prepare_dagster_home(data_dir)
-    env = {**os.environ, "DAGSTER_HOME": str(home), "IOM_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "DAGSTER_HOME": str(home), DATA_DIR_ENV: str(data_dir)}
     processes = {
         name: subprocess.Popen(command, cwd=REPO_ROOT, env=env)
         for name, command in service_commands(host, port).items()
@@ -79,7 +79,7 @@ def run_services(data_dir: Path, host: str, port: int) -> int:
 
 def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> None:
     from dagster_project.ops.audit import read_audit
-    from dagster_project.ops.versions import UnknownVersionError, rollback, versions_table
+    from dagster_project.publish.history import UnknownVersionError, rollback, versions_table
 
     def cmd_ui(args: argparse.Namespace) -> int:
         return run_services(data_dir(), args.host, args.port)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dagster import DagsterInstance
 
-from dagster_project.paths import DEFAULT_DATA_DIR, REPO_ROOT
+from dagster_project.settings import REPO_ROOT, from_environment
 
 # The one instance configuration, reviewed like code; see docs/operations.md.
 INSTANCE_TEMPLATE = REPO_ROOT / "deploy" / "dagster.yaml"
@@ -45,5 +45,5 @@ def instance_for(data_dir: Path) -> DagsterInstance:
 
 
 if __name__ == "__main__":
-    # `python -m dagster_project.instance`: services prepare DAGSTER_HOME before they start.
-    print(prepare_dagster_home(Path(os.environ.get("IOM_DATA_DIR", DEFAULT_DATA_DIR))))
+    # `python -m dagster_project.ops.instance`: services prepare DAGSTER_HOME before they start.
+    print(prepare_dagster_home(from_environment().data_dir))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from dagster_project.paths import DBT_PROJECT_DIR
+from dagster_project.settings import DBT_PROJECT_DIR
 
 # The venv's own dbt: cron, `iom run` and CI start without the venv on PATH.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")

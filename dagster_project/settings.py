@@ -1,0 +1,80 @@
+"""Every setting the project takes from its environment, read here and nowhere else.
+
+Paths of the project's own files are relative to the repository. Environment variables
+(IOM_*) are read once per call of `from_environment()`, so a test or a command can set them
+before building Definitions. Secrets never become plain values: the pseudonym key is handed
+to Dagster as `dg.EnvVar`, which the UI, run config and event log show by name only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+DEFAULT_LANDING_DIR = DEFAULT_DATA_DIR / "landing"
+DEFAULT_RETENTION_DAYS = 400
+
+DATA_DIR_ENV = "IOM_DATA_DIR"
+LANDING_DIR_ENV = "IOM_LANDING_DIR"
+PSEUDONYM_KEY_ENV = "IOM_PSEUDONYM_KEY"
+RETENTION_DAYS_ENV = "IOM_RETENTION_DAYS"
+# Set by the dbt stages for the dbt child process only (dbt/profiles.yml reads it).
+WAREHOUSE_PATH_ENV = "IOM_WAREHOUSE_PATH"
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = ""
+    smtp_to: str = ""
+    webhook_url: str = ""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    landing_dir: Path
+    # True when IOM_PSEUDONYM_KEY is set; its value is never held here.
+    has_pseudonym_key: bool
+    retention_days: int
+    alerts: AlertSettings
+
+    @property
+    def analytics_path(self) -> Path:
+        return self.data_dir / "analytics.duckdb"
+
+    def pseudonym_key(self) -> dg.EnvVar | str:
+        """The key as Dagster should receive it: by name, or empty for the demo key."""
+        return dg.EnvVar(PSEUDONYM_KEY_ENV) if self.has_pseudonym_key else ""
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR).resolve()
+    return Settings(
+        data_dir=data_dir,
+        landing_dir=Path(env.get(LANDING_DIR_ENV) or DEFAULT_LANDING_DIR).resolve(),
+        has_pseudonym_key=bool(env.get(PSEUDONYM_KEY_ENV)),
+        retention_days=int(env.get(RETENTION_DAYS_ENV) or DEFAULT_RETENTION_DAYS),
+        alerts=AlertSettings(
+            smtp_host=env.get("IOM_ALERT_SMTP_HOST", ""),
+            smtp_port=int(env.get("IOM_ALERT_SMTP_PORT") or 25),
+            smtp_from=env.get("IOM_ALERT_SMTP_FROM", ""),
+            smtp_to=env.get("IOM_ALERT_SMTP_TO", ""),
+            webhook_url=env.get("IOM_ALERT_WEBHOOK_URL", ""),
+        ),
+    )
+
+
+def pseudonym_key_value() -> str:
+    """The key itself, for the one place that computes pseudonyms outside Dagster (the CLI)."""
+    return os.environ.get(PSEUDONYM_KEY_ENV, "")

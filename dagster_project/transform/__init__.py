@@ -1,0 +1,1 @@
+"""dbt wiring: where the dbt project is, and the dbt stages as Dagster assets."""
