@@ -1,7 +1,7 @@
 """Every link and file path in README.md and docs/ points at a file inside the repository.
 
-A user's clone holds only the repository, so a link to ../shared (or anywhere outside)
-is a dead link for them. Checked: inline links `[text](target)`, reference definitions
+A user's clone holds only the repository, so a link to a folder beside it (or anywhere
+outside) is a dead link for them. Checked: inline links `[text](target)`, reference definitions
 `[id]: target`, and inline code spans that name a Markdown file or climb with `../`.
 """
 
@@ -64,39 +64,30 @@ def problems(document: Path, text: str | None = None) -> list[str]:
 
 def test_targets_reads_links_and_paths() -> None:
     text = (
-        "The contract is in `../shared/spec/feeds.md`; see [ops](docs/operations.md), "
+        "The contract is in `../contract/feeds.md`; see [ops](docs/operations.md), "
         "[web](https://example.org), [here](#top) and `data/analytics.duckdb`.\n"
         "[ref]: docs/metrics.md\n```sh\ncat ../outside.md\n```\n"
     )
     assert targets(text) == [
         ("link", "docs/operations.md"),
         ("link", "docs/metrics.md"),
-        ("path", "../shared/spec/feeds.md"),
+        ("path", "../contract/feeds.md"),
     ]
 
 
 def test_problems_names_links_out_of_and_missing_from_the_repository() -> None:
-    # The README of commit ccb531d named the contract as `../shared/spec/feeds.md`.
+    # The README of commit ccb531d named the contract by a path of this shape, beside the clone.
     text = (
-        "Contract: `../shared/spec/feeds.md`, [up](../elsewhere.md), "
+        "Contract: `../contract/feeds.md`, [up](../elsewhere.md), "
         "[gone](docs/no-such-page.md), [ok](docs/operations.md)."
     )
     assert problems(REPO / "README.md", text) == [
         "../elsewhere.md: points outside the repository",
         "docs/no-such-page.md: no such file in the repository",
-        "../shared/spec/feeds.md: points outside the repository",
+        "../contract/feeds.md: points outside the repository",
     ]
 
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
 def test_every_link_stays_in_the_repository(document: Path) -> None:
     assert problems(document) == []
-
-
-def test_no_document_mentions_the_private_spec() -> None:
-    mentions = [
-        str(document.relative_to(REPO))
-        for document in DOCUMENTS
-        if "shared/spec" in document.read_text(encoding="utf-8")
-    ]
-    assert mentions == []
