@@ -2,7 +2,8 @@
 
 A user's clone holds only the repository, so a link to a folder beside it (or anywhere
 outside) is a dead link for them. Checked: inline links `[text](target)`, reference definitions
-`[id]: target`, and inline code spans that name a Markdown file or climb with `../`.
+`[id]: target`, and inline code spans that name a Markdown file or climb with `../`. A
+link's `#anchor` must name a heading of the document it points to.
 """
 
 import re
@@ -20,6 +21,8 @@ FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 # A code span that reads as a path to a Markdown document, not a pattern or placeholder.
 MARKDOWN_PATH = re.compile(r"^[\w./-]+\.md(#[\w-]*)?$")
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+HTML_ANCHOR = re.compile(r"<a\s+(?:id|name)=\"([^\"]+)\"")
 
 
 def _inside_repo(path: Path) -> bool:
@@ -39,6 +42,42 @@ def targets(text: str) -> list[tuple[str, str]]:
         span = match.group(1).strip()
         if "../" in span or MARKDOWN_PATH.match(span):
             found.append(("path", span))
+    return found
+
+
+def anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a document's headings (lower case, punctuation dropped,
+    spaces to hyphens, "-1", "-2" for repeats), plus explicit `<a id>` anchors."""
+    unfenced = FENCE.sub("", text)
+    found: set[str] = set(HTML_ANCHOR.findall(unfenced))
+    seen: dict[str, int] = {}
+    for match in HEADING.finditer(unfenced):
+        slug = re.sub(r"[^\w\- ]", "", match.group(1).strip().lower()).replace(" ", "-")
+        repeat = seen.get(slug, 0)
+        seen[slug] = repeat + 1
+        found.add(slug if repeat == 0 else f"{slug}-{repeat}")
+    return found
+
+
+def anchor_problems(document: Path, text: str | None = None) -> list[str]:
+    """Links of a document whose #anchor names no heading of the document linked to."""
+    if text is None:
+        text = document.read_text(encoding="utf-8")
+    found = []
+    for match in INLINE_LINK.finditer(FENCE.sub("", text)):
+        target = match.group(1)
+        if EXTERNAL.match(target) or "#" not in target:
+            continue
+        relative, anchor = target.split("#", 1)
+        if relative:
+            linked = (document.parent / relative).resolve()
+            if linked.suffix != ".md" or not linked.is_file() or not _inside_repo(linked):
+                continue  # a missing or outside file is reported by problems()
+            linked_text = linked.read_text(encoding="utf-8")
+        else:
+            linked_text = text
+        if anchor not in anchors(linked_text):
+            found.append(f"{target}: no heading #{anchor}")
     return found
 
 
@@ -88,6 +127,20 @@ def test_problems_names_links_out_of_and_missing_from_the_repository() -> None:
     ]
 
 
+def test_anchors_follow_github_headings() -> None:
+    text = "# Title\n## `cohort_monthly`: Figure B, per area\n## Title\n```\n# not a heading\n```\n"
+    assert anchors(text) == {"title", "cohort_monthly-figure-b-per-area", "title-1"}
+    linking = text + "[ok](#title-1), [bad](#not-a-heading)"
+    assert anchor_problems(REPO / "docs" / "page.md", linking) == [
+        "#not-a-heading: no heading #not-a-heading"
+    ]
+
+
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
 def test_every_link_stays_in_the_repository(document: Path) -> None:
     assert problems(document) == []
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: str(path.relative_to(REPO)))
+def test_every_anchor_names_a_heading(document: Path) -> None:
+    assert anchor_problems(document) == []
