@@ -3,7 +3,7 @@
 -- metric x breakdown, in the scorecard's long format. Means carry the number of spells
 -- they average over in `denominator`; percentages carry numerator and denominator.
 with nominal_scores as (
-    select * from {{ ref('nominal_scores') }}
+    select * from {{ ref('int_spell_scores') }}
 ),
 
 spells as (
