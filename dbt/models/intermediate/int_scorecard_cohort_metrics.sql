@@ -1,0 +1,53 @@
+-- Scorecard rows of the Mid section, one set per cohort (year of entry): the cohort's size,
+-- its mean entry and mid-point scores and the variance between them.
+-- Means carry the number of spells they average over in `denominator`.
+with spell_scores as (
+    select * from {{ ref('int_spell_scores') }}
+),
+
+cohorts as (
+    select
+        cast(cohort_year as varchar) as breakdown,
+        count(*) as spells,
+        count(entry_score) as scored_spells,
+        avg(entry_score) as mean_entry,
+        avg(mid_score) as mean_mid
+    from spell_scores
+    group by cohort_year
+),
+
+metric_rows as (
+    select breakdown, 'cohort_size' as metric, spells as value, spells as numerator,
+        null as denominator, 'count' as unit
+    from cohorts
+    union all
+    select breakdown, 'cohort_mean_mid_score', mean_mid, null, scored_spells, 'score'
+    from cohorts
+    union all
+    select breakdown, 'cohort_mean_entry_score', mean_entry, null, scored_spells, 'score'
+    from cohorts
+    union all
+    select breakdown, 'cohort_mid_variance', mean_mid - mean_entry, null, scored_spells,
+        'score'
+    from cohorts
+    union all
+    select breakdown, 'cohort_mid_variance_pct',
+        100.0 * (mean_mid - mean_entry) / nullif(mean_entry, 0), mean_mid - mean_entry,
+        mean_entry, 'pct'
+    from cohorts
+),
+
+final as (
+    select
+        'Mid' as section,
+        metric,
+        breakdown,
+        cast(value as double) as value,
+        cast(null as varchar) as value_label,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        unit
+    from metric_rows
+)
+
+select * from final

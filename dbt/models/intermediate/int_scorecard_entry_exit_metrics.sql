@@ -1,0 +1,54 @@
+-- Scorecard rows of the Entry and Exit sections' mean scores: the mean entry score over all
+-- spells, the mean exit score over exited spells, and the exit variance between the two.
+-- Means carry the number of spells they average over in `denominator`.
+with spell_scores as (
+    select * from {{ ref('int_spell_scores') }}
+),
+
+all_spells as (
+    select
+        count(entry_score) as scored_spells,
+        avg(entry_score) as mean_entry
+    from spell_scores
+),
+
+exited_spells as (
+    select
+        count(*) as spells,
+        avg(entry_score) as mean_entry,
+        avg(exit_score) as mean_exit
+    from spell_scores
+    where not is_open
+),
+
+metric_rows as (
+    select 'Entry' as section, 'mean_entry_score' as metric, mean_entry as value,
+        null as numerator, scored_spells as denominator, 'score' as unit
+    from all_spells
+    union all
+    select 'Exit', 'mean_exit_score', mean_exit, null, spells, 'score'
+    from exited_spells
+    union all
+    select 'Exit', 'exit_variance', mean_exit - mean_entry, null, spells, 'score'
+    from exited_spells
+    union all
+    select 'Exit', 'exit_variance_pct',
+        100.0 * (mean_exit - mean_entry) / nullif(mean_entry, 0), mean_exit - mean_entry,
+        mean_entry, 'pct'
+    from exited_spells
+),
+
+final as (
+    select
+        section,
+        metric,
+        'all' as breakdown,
+        cast(value as double) as value,
+        cast(null as varchar) as value_label,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        unit
+    from metric_rows
+)
+
+select * from final

@@ -1,0 +1,57 @@
+-- Scorecard rows of the Process section: nominals ever on IOM, on IOM now, exited for good,
+-- and the share of exited spells that ended SUCCESSFUL.
+with spells as (
+    select * from {{ ref('int_spells') }}
+),
+
+nominal_status as (
+    select
+        nominal_key,
+        bool_or(is_open) as has_open_spell,
+        bool_or(not is_open) as has_exited_spell
+    from spells
+    group by nominal_key
+),
+
+counts as (
+    select
+        (select count(*) from nominal_status) as unique_nominals,
+        (select count(*) from nominal_status where has_open_spell) as on_iom_nominals,
+        (select count(*) from nominal_status where has_exited_spell and not has_open_spell)
+            as exited_nominals,
+        (select count(*) from spells where not is_open) as exited_spells,
+        (select count(*) from spells where not is_open and exit_reason = 'SUCCESSFUL')
+            as successful_exits
+),
+
+metric_rows as (
+    select 'unique_nominals' as metric, unique_nominals as numerator, null as denominator,
+        'count' as unit
+    from counts
+    union all
+    select 'on_iom_nominals', on_iom_nominals, null, 'count' from counts
+    union all
+    select 'exited_nominals', exited_nominals, null, 'count' from counts
+    union all
+    select 'successful_exit_pct', successful_exits, exited_spells, 'pct' from counts
+),
+
+final as (
+    select
+        'Process' as section,
+        metric,
+        'all' as breakdown,
+        cast(
+            case
+                when unit = 'count' then numerator
+                when denominator > 0 then 100.0 * numerator / denominator
+            end as double
+        ) as value,
+        cast(null as varchar) as value_label,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        unit
+    from metric_rows
+)
+
+select * from final
