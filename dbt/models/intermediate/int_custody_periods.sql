@@ -9,7 +9,7 @@ bounded as (
     select
         nominal_key,
         custody_start_date as start_date,
-        coalesce(actual_release_date, date '9999-12-31') as end_date
+        coalesce(actual_release_date, {{ date_literal('9999-12-31') }}) as end_date
     from episodes
 ),
 
@@ -42,7 +42,7 @@ final as (
         nominal_key,
         period_number,
         min(start_date) as start_date,
-        nullif(max(end_date), date '9999-12-31') as end_date
+        nullif(max(end_date), {{ date_literal('9999-12-31') }}) as end_date
     from numbered
     group by nominal_key, period_number
 )

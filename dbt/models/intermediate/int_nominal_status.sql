@@ -21,25 +21,35 @@ reference_dates as (
 
 -- open at d: entered on or before d and not exited by d (an exit on d has ended the spell;
 -- a spell may start on the day the previous one ended, so at most one is open).
-open_spells as (
+ranked_open_spells as (
     select
         reference_dates.status_date,
         spells.nominal_key,
         spells.spell_id,
-        spells.scheme
+        spells.scheme,
+        row_number() over (
+            partition by reference_dates.status_date, spells.nominal_key
+            order by spells.entry_date desc, spells.spell_id
+        ) as spell_rank
     from reference_dates
     inner join spells
         on spells.entry_date <= reference_dates.status_date
         and (spells.exit_date is null or spells.exit_date > reference_dates.status_date)
-    qualify row_number() over (
-        partition by reference_dates.status_date, spells.nominal_key
-        order by spells.entry_date desc, spells.spell_id
-    ) = 1
+),
+
+open_spells as (
+    select
+        status_date,
+        nominal_key,
+        spell_id,
+        scheme
+    from ranked_open_spells
+    where spell_rank = 1
 ),
 
 -- in custody at d: started on or before d and not released by d (a release on d is out).
 -- Overlapping episodes (e.g. remand then sentence): the latest-starting one is current.
-custody_at_date as (
+ranked_custody as (
     select
         reference_dates.status_date,
         custody.nominal_key,
@@ -48,7 +58,11 @@ custody_at_date as (
         custody.is_over_four_years,
         custody.release_area,
         custody.earliest_release_date,
-        custody.actual_release_date
+        custody.actual_release_date,
+        row_number() over (
+            partition by reference_dates.status_date, custody.nominal_key
+            order by custody.custody_start_date desc, custody.custody_id desc
+        ) as custody_rank
     from reference_dates
     inner join custody
         on custody.custody_start_date <= reference_dates.status_date
@@ -56,10 +70,20 @@ custody_at_date as (
             custody.actual_release_date is null
             or custody.actual_release_date > reference_dates.status_date
         )
-    qualify row_number() over (
-        partition by reference_dates.status_date, custody.nominal_key
-        order by custody.custody_start_date desc, custody.custody_id desc
-    ) = 1
+),
+
+custody_at_date as (
+    select
+        status_date,
+        nominal_key,
+        custody_id,
+        sentence_days,
+        is_over_four_years,
+        release_area,
+        earliest_release_date,
+        actual_release_date
+    from ranked_custody
+    where custody_rank = 1
 ),
 
 joined as (
@@ -78,7 +102,7 @@ joined as (
         coalesce(
             custody_at_date.is_over_four_years
             and custody_at_date.earliest_release_date
-            > cast(open_spells.status_date + interval 6 month as date),
+            > cast({{ dbt.dateadd('month', 6, 'open_spells.status_date') }} as date),
             false
         ) as is_watchlist,
         -- dates

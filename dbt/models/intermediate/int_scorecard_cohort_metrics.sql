@@ -7,7 +7,7 @@ with spell_scores as (
 
 cohorts as (
     select
-        cast(cohort_year as varchar) as breakdown,
+        {{ dbt.cast('cohort_year', dbt.type_string()) }} as breakdown,
         count(*) as spells,
         count(entry_score) as scored_spells,
         avg(entry_score) as mean_entry,
@@ -42,10 +42,10 @@ final as (
         'Mid' as section,
         metric,
         breakdown,
-        cast(value as double) as value,
-        cast(null as varchar) as value_label,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        {{ dbt.cast('value', type_double()) }} as value,
+        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
+        {{ dbt.cast('numerator', type_double()) }} as numerator,
+        {{ dbt.cast('denominator', type_double()) }} as denominator,
         unit
     from metric_rows
 )

@@ -11,8 +11,9 @@ exited as (
 counts as (
     select
         count(*) as exited_spells,
-        count(*) filter (where 2 * days_at_liberty < exit_date - entry_date)
-            as exited_mostly_in_custody
+        {{ count_where(
+            '2 * days_at_liberty < ' ~ dbt.datediff('entry_date', 'exit_date', 'day')
+        ) }} as exited_mostly_in_custody
     from exited
 ),
 
@@ -21,14 +22,12 @@ final as (
         'Significance' as section,
         'exited_mostly_in_custody' as metric,
         'all' as breakdown,
-        cast(
-            case
-                when exited_spells > 0 then 100.0 * exited_mostly_in_custody / exited_spells
-            end as double
-        ) as value,
-        cast(null as varchar) as value_label,
-        cast(exited_mostly_in_custody as double) as numerator,
-        cast(exited_spells as double) as denominator,
+        {{ dbt.cast(
+            count_or_pct("'pct'", 'exited_mostly_in_custody', 'exited_spells'), type_double()
+        ) }} as value,
+        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
+        {{ dbt.cast('exited_mostly_in_custody', type_double()) }} as numerator,
+        {{ dbt.cast('exited_spells', type_double()) }} as denominator,
         'pct' as unit
     from counts
 )

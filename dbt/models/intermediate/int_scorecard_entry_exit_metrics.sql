@@ -43,10 +43,10 @@ final as (
         section,
         metric,
         'all' as breakdown,
-        cast(value as double) as value,
-        cast(null as varchar) as value_label,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        {{ dbt.cast('value', type_double()) }} as value,
+        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
+        {{ dbt.cast('numerator', type_double()) }} as numerator,
+        {{ dbt.cast('denominator', type_double()) }} as denominator,
         unit
     from metric_rows
 )

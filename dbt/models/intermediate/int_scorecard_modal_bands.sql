@@ -11,7 +11,7 @@ band_observations as (
         {{ rrs_band('entry_score') }} as band
     from spell_scores where entry_score is not null
     union all
-    select 'Mid', 'cohort_mode_mid_band', cast(cohort_year as varchar), {{ rrs_band('mid_score') }}
+    select 'Mid', 'cohort_mode_mid_band', {{ dbt.cast('cohort_year', dbt.type_string()) }}, {{ rrs_band('mid_score') }}
     from spell_scores where mid_score is not null
     union all
     select 'Exit', 'mode_exit_band', 'all', {{ rrs_band('exit_score') }}
@@ -44,10 +44,10 @@ final as (
         section,
         metric,
         breakdown,
-        cast(band * 100.0 as double) as value,
-        cast({{ rrs_band_label('band * 100') }} as varchar) as value_label,
-        cast(spells_in_band as double) as numerator,
-        cast(spells_scored as double) as denominator,
+        {{ dbt.cast('band * 100.0', type_double()) }} as value,
+        {{ dbt.cast(rrs_band_label('band * 100'), dbt.type_string()) }} as value_label,
+        {{ dbt.cast('spells_in_band', type_double()) }} as numerator,
+        {{ dbt.cast('spells_scored', type_double()) }} as denominator,
         'band' as unit
     from band_modes
     where band_rank = 1

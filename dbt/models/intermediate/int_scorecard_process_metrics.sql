@@ -7,8 +7,8 @@ with spells as (
 nominal_status as (
     select
         nominal_key,
-        bool_or(is_open) as has_open_spell,
-        bool_or(not is_open) as has_exited_spell
+        {{ dbt.bool_or('is_open') }} as has_open_spell,
+        {{ dbt.bool_or('not is_open') }} as has_exited_spell
     from spells
     group by nominal_key
 ),
@@ -41,15 +41,10 @@ final as (
         'Process' as section,
         metric,
         'all' as breakdown,
-        cast(
-            case
-                when unit = 'count' then numerator
-                when denominator > 0 then 100.0 * numerator / denominator
-            end as double
-        ) as value,
-        cast(null as varchar) as value_label,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        {{ dbt.cast(count_or_pct('unit', 'numerator', 'denominator'), type_double()) }} as value,
+        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
+        {{ dbt.cast('numerator', type_double()) }} as numerator,
+        {{ dbt.cast('denominator', type_double()) }} as denominator,
         unit
     from metric_rows
 )

@@ -34,15 +34,10 @@ final as (
         'Recidivism' as section,
         metric,
         'all' as breakdown,
-        cast(
-            case
-                when unit = 'count' then numerator
-                when denominator > 0 then 100.0 * numerator / denominator
-            end as double
-        ) as value,
-        cast(null as varchar) as value_label,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        {{ dbt.cast(count_or_pct('unit', 'numerator', 'denominator'), type_double()) }} as value,
+        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
+        {{ dbt.cast('numerator', type_double()) }} as numerator,
+        {{ dbt.cast('denominator', type_double()) }} as denominator,
         unit
     from metric_rows
 )

@@ -51,7 +51,9 @@ with_months as (
     select
         *,
         exit_score - entry_score as reduction,
-        case when not is_open then (exit_date - entry_date) / 30.4375 end as months_on_iom
+        case
+            when not is_open then {{ dbt.datediff('entry_date', 'exit_date', 'day') }} / 30.4375
+        end as months_on_iom
     from scored
 ),
 

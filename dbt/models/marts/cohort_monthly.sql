@@ -8,7 +8,8 @@ status as (
 ),
 
 schemes as (
-    select unnest(['GENERIC', 'DV', 'ALL']) as scheme
+    select scheme
+    from {{ inline_values('scheme_names', ['scheme'], [['GENERIC'], ['DV'], ['ALL']]) }}
 ),
 
 month_ends as (
@@ -26,21 +27,21 @@ counts as (
     select
         status_date as month_end,
         coalesce(scheme, 'ALL') as scheme,
-        count(distinct nominal_key) filter (where is_live) as live_cohort,
-        count(distinct nominal_key) filter (where is_live and is_in_custody) as in_custody,
-        count(distinct nominal_key) filter (
-            where is_live and is_in_custody and release_area = 'CITY'
-        ) as in_custody_release_city,
-        count(distinct nominal_key) filter (
-            where is_live and is_in_custody and release_area = 'COUNTY_NORTH'
-        ) as in_custody_release_county_north,
-        count(distinct nominal_key) filter (
-            where is_live and is_in_custody and release_area = 'COUNTY_SOUTH'
-        ) as in_custody_release_county_south,
-        count(distinct nominal_key) filter (where is_watchlist) as watchlist,
+        {{ count_distinct_where('nominal_key', 'is_live') }} as live_cohort,
+        {{ count_distinct_where('nominal_key', 'is_live and is_in_custody') }} as in_custody,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'CITY'"
+        ) }} as in_custody_release_city,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_NORTH'"
+        ) }} as in_custody_release_county_north,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_SOUTH'"
+        ) }} as in_custody_release_county_south,
+        {{ count_distinct_where('nominal_key', 'is_watchlist') }} as watchlist,
         count(distinct nominal_key) as live_plus_watchlist
     from status_at_month_end
-    group by grouping sets ((status_date, scheme), (status_date))
+    {{ group_by_grouping_sets([['status_date', 'scheme'], ['status_date']]) }}
 ),
 
 final as (

@@ -13,7 +13,8 @@ areas as (
 ),
 
 schemes as (
-    select unnest(['GENERIC', 'DV', 'ALL']) as scheme
+    select scheme
+    from {{ inline_values('scheme_names', ['scheme'], [['GENERIC'], ['DV'], ['ALL']]) }}
 ),
 
 release_areas as (
@@ -36,15 +37,15 @@ counts as (
         window_start,
         coalesce(scheme, 'ALL') as scheme,
         coalesce(release_area, 'ALL') as release_area,
-        count(distinct nominal_key) filter (where is_due) as due_releases,
-        count(distinct nominal_key) filter (where is_released) as actual_releases
+        {{ count_distinct_where('nominal_key', 'is_due') }} as due_releases,
+        {{ count_distinct_where('nominal_key', 'is_released') }} as actual_releases
     from population
-    group by grouping sets (
-        (window_start, scheme, release_area),
-        (window_start, scheme),
-        (window_start, release_area),
-        (window_start)
-    )
+    {{ group_by_grouping_sets([
+        ['window_start', 'scheme', 'release_area'],
+        ['window_start', 'scheme'],
+        ['window_start', 'release_area'],
+        ['window_start'],
+    ]) }}
 ),
 
 final as (
