@@ -1,6 +1,8 @@
 -- Scorecard rows of the Entry and Exit sections' mean scores: the mean entry score over all
 -- spells, the mean exit score over exited spells, and the exit variance between the two.
--- Means carry the number of spells they average over in `denominator`.
+-- exit_variance compares the exit mean of the exited spells with the entry mean of ALL
+-- spells, as the published Figure A does (metrics.md); the same-spells change is
+-- mean_reduction. Means carry the number of spells they average over in `denominator`.
 with spell_scores as (
     select * from {{ ref('int_spell_scores') }}
 ),
@@ -15,10 +17,18 @@ all_spells as (
 exited_spells as (
     select
         count(*) as spells,
-        avg(entry_score) as mean_entry,
         avg(exit_score) as mean_exit
     from spell_scores
     where not is_open
+),
+
+exit_variance as (
+    select
+        exited_spells.spells,
+        exited_spells.mean_exit - all_spells.mean_entry as variance,
+        all_spells.mean_entry
+    from exited_spells
+    cross join all_spells
 ),
 
 metric_rows as (
@@ -29,13 +39,12 @@ metric_rows as (
     select 'Exit', 'mean_exit_score', mean_exit, null, spells, 'score'
     from exited_spells
     union all
-    select 'Exit', 'exit_variance', mean_exit - mean_entry, null, spells, 'score'
-    from exited_spells
+    select 'Exit', 'exit_variance', variance, null, spells, 'score'
+    from exit_variance
     union all
-    select 'Exit', 'exit_variance_pct',
-        100.0 * (mean_exit - mean_entry) / nullif(mean_entry, 0), mean_exit - mean_entry,
+    select 'Exit', 'exit_variance_pct', 100.0 * variance / nullif(mean_entry, 0), variance,
         mean_entry, 'pct'
-    from exited_spells
+    from exit_variance
 ),
 
 final as (
