@@ -59,21 +59,6 @@
 {%- endmacro %}
 
 
-{#- group by grouping sets: sets is a list of column lists, e.g. [['a', 'b'], ['a']].
-    ANSI SQL, and DuckDB and Spark SQL both take it as written. -#}
-{% macro group_by_grouping_sets(sets) -%}
-    {{ return(adapter.dispatch('group_by_grouping_sets', 'iom_warehouse')(sets)) }}
-{%- endmacro %}
-
-{% macro default__group_by_grouping_sets(sets) -%}
-    group by grouping sets (
-    {%- for columns in sets %}
-        ({{ columns | join(', ') }}){{ ',' if not loop.last }}
-    {%- endfor %}
-    )
-{%- endmacro %}
-
-
 {#- A relation of literal rows: alias, its column names and rows of values (strings are
     quoted here), for use after `from` or `join`. -#}
 {% macro inline_values(alias, columns, rows) -%}

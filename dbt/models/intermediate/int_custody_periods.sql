@@ -18,10 +18,12 @@ flagged as (
         *,
         -- a new period starts when no earlier episode of the nominal is still running
         case
-            when start_date <= max(end_date) over (
-                partition by nominal_key order by start_date, end_date
-                rows between unbounded preceding and 1 preceding
-            ) then 0
+            when start_date <= max(end_date)
+                    over (
+                        partition by nominal_key order by start_date, end_date
+                        rows between unbounded preceding and 1 preceding
+                    )
+                then 0
             else 1
         end as starts_period
     from bounded

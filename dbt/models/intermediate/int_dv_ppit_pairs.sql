@@ -12,7 +12,12 @@ assessments as (
 ),
 
 exited_dv_spells as (
-    select spell_id, nominal_key, exit_reason, entry_date, exit_date
+    select
+        spell_id,
+        nominal_key,
+        exit_reason,
+        entry_date,
+        exit_date
     from spells
     where scheme = 'DV' and not is_open
 ),
@@ -69,7 +74,7 @@ ranked_exit_assessments as (
     from spells_with_baseline
     inner join assessments
         on spells_with_baseline.nominal_key = assessments.nominal_key
-        and assessments.assessment_date > spells_with_baseline.baseline_date
+        and spells_with_baseline.baseline_date < assessments.assessment_date
         and assessments.assessment_date
         <= cast({{ dbt.dateadd('day', 28, 'spells_with_baseline.exit_date') }} as date)
 ),

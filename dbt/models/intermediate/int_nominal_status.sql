@@ -14,7 +14,9 @@ custody as (
 ),
 
 reference_dates as (
-    select month_end as status_date from months where is_month_complete
+    select month_end as status_date
+    from months
+    where is_month_complete
     union
     select month_start as status_date from months
 ),
@@ -29,12 +31,12 @@ ranked_open_spells as (
         spells.scheme,
         row_number() over (
             partition by reference_dates.status_date, spells.nominal_key
-            order by spells.entry_date desc, spells.spell_id
+            order by spells.entry_date desc, spells.spell_id asc
         ) as spell_rank
     from reference_dates
     inner join spells
-        on spells.entry_date <= reference_dates.status_date
-        and (spells.exit_date is null or spells.exit_date > reference_dates.status_date)
+        on reference_dates.status_date >= spells.entry_date
+        and (spells.exit_date is null or reference_dates.status_date < spells.exit_date)
 ),
 
 open_spells as (
@@ -65,10 +67,10 @@ ranked_custody as (
         ) as custody_rank
     from reference_dates
     inner join custody
-        on custody.custody_start_date <= reference_dates.status_date
+        on reference_dates.status_date >= custody.custody_start_date
         and (
             custody.actual_release_date is null
-            or custody.actual_release_date > reference_dates.status_date
+            or reference_dates.status_date < custody.actual_release_date
         )
 ),
 

@@ -17,23 +17,49 @@ cohorts as (
 ),
 
 metric_rows as (
-    select breakdown, 'cohort_size' as metric, spells as value, spells as numerator,
-        null as denominator, 'count' as unit
+    select
+        breakdown,
+        'cohort_size' as metric,
+        spells as value,
+        spells as numerator,
+        null as denominator,
+        'count' as unit
     from cohorts
     union all
-    select breakdown, 'cohort_mean_mid_score', mean_mid, null, scored_spells, 'score'
+    select
+        breakdown,
+        'cohort_mean_mid_score' as metric,
+        mean_mid as value,
+        null as numerator,
+        scored_spells as denominator,
+        'score' as unit
     from cohorts
     union all
-    select breakdown, 'cohort_mean_entry_score', mean_entry, null, scored_spells, 'score'
+    select
+        breakdown,
+        'cohort_mean_entry_score' as metric,
+        mean_entry as value,
+        null as numerator,
+        scored_spells as denominator,
+        'score' as unit
     from cohorts
     union all
-    select breakdown, 'cohort_mid_variance', mean_mid - mean_entry, null, scored_spells,
-        'score'
+    select
+        breakdown,
+        'cohort_mid_variance' as metric,
+        mean_mid - mean_entry as value,
+        null as numerator,
+        scored_spells as denominator,
+        'score' as unit
     from cohorts
     union all
-    select breakdown, 'cohort_mid_variance_pct',
-        100.0 * (mean_mid - mean_entry) / nullif(mean_entry, 0), mean_mid - mean_entry,
-        mean_entry, 'pct'
+    select
+        breakdown,
+        'cohort_mid_variance_pct' as metric,
+        100.0 * (mean_mid - mean_entry) / nullif(mean_entry, 0) as value,
+        mean_mid - mean_entry as numerator,
+        mean_entry as denominator,
+        'pct' as unit
     from cohorts
 ),
 

@@ -5,7 +5,8 @@ with spell_scores as (
 ),
 
 exited as (
-    select * from spell_scores where not is_open
+    select * from spell_scores
+    where not is_open
 ),
 
 counts as (

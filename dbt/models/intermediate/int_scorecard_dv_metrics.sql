@@ -40,26 +40,33 @@ felt_safer_counts as (
 ),
 
 metric_rows as (
-    select 'dv_nominals' as metric, {{ dbt.cast('dv_nominals', type_double()) }} as numerator,
-        {{ dbt.cast('null', type_double()) }} as denominator, 'count' as unit
+    select
+        'dv_nominals' as metric,
+        {{ dbt.cast('dv_nominals', type_double()) }} as numerator,
+        {{ dbt.cast('null', type_double()) }} as denominator,
+        'count' as unit
     from dv_nominal_counts
     union all
     select
-        'dv_washout_nominals',
-        {{ dbt.cast('dv_washout_nominals', type_double()) }},
-        null,
-        'count'
+        'dv_washout_nominals' as metric,
+        {{ dbt.cast('dv_washout_nominals', type_double()) }} as numerator,
+        null as denominator,
+        'count' as unit
     from dv_nominal_counts
     union all
     -- numerator: mean exit - mean baseline; denominator: mean baseline (a fall is negative)
-    select 'dv_ppit_reduction_pct', mean_change, mean_baseline, 'pct'
+    select
+        'dv_ppit_reduction_pct' as metric,
+        mean_change as numerator,
+        mean_baseline as denominator,
+        'pct' as unit
     from ppit_means
     union all
     select
-        'idva_felt_safer_pct',
-        {{ dbt.cast('felt_safer_cases', type_double()) }},
-        {{ dbt.cast('asked_cases', type_double()) }},
-        'pct'
+        'idva_felt_safer_pct' as metric,
+        {{ dbt.cast('felt_safer_cases', type_double()) }} as numerator,
+        {{ dbt.cast('asked_cases', type_double()) }} as denominator,
+        'pct' as unit
     from felt_safer_counts
 ),
 

@@ -32,18 +32,40 @@ exit_variance as (
 ),
 
 metric_rows as (
-    select 'Entry' as section, 'mean_entry_score' as metric, mean_entry as value,
-        null as numerator, scored_spells as denominator, 'score' as unit
+    select
+        'Entry' as section,
+        'mean_entry_score' as metric,
+        mean_entry as value,
+        null as numerator,
+        scored_spells as denominator,
+        'score' as unit
     from all_spells
     union all
-    select 'Exit', 'mean_exit_score', mean_exit, null, spells, 'score'
+    select
+        'Exit' as section,
+        'mean_exit_score' as metric,
+        mean_exit as value,
+        null as numerator,
+        spells as denominator,
+        'score' as unit
     from exited_spells
     union all
-    select 'Exit', 'exit_variance', variance, null, spells, 'score'
+    select
+        'Exit' as section,
+        'exit_variance' as metric,
+        variance as value,
+        null as numerator,
+        spells as denominator,
+        'score' as unit
     from exit_variance
     union all
-    select 'Exit', 'exit_variance_pct', 100.0 * variance / nullif(mean_entry, 0), variance,
-        mean_entry, 'pct'
+    select
+        'Exit' as section,
+        'exit_variance_pct' as metric,
+        100.0 * variance / nullif(mean_entry, 0) as value,
+        variance as numerator,
+        mean_entry as denominator,
+        'pct' as unit
     from exit_variance
 ),
 

@@ -7,15 +7,29 @@ with spell_scores as (
 ),
 
 band_observations as (
-    select 'Entry' as section, 'mode_entry_band' as metric, 'all' as breakdown,
+    select
+        'Entry' as section,
+        'mode_entry_band' as metric,
+        'all' as breakdown,
         {{ rrs_band('entry_score') }} as band
-    from spell_scores where entry_score is not null
+    from spell_scores
+    where entry_score is not null
     union all
-    select 'Mid', 'cohort_mode_mid_band', {{ dbt.cast('cohort_year', dbt.type_string()) }}, {{ rrs_band('mid_score') }}
-    from spell_scores where mid_score is not null
+    select
+        'Mid' as section,
+        'cohort_mode_mid_band' as metric,
+        {{ dbt.cast('cohort_year', dbt.type_string()) }} as breakdown,
+        {{ rrs_band('mid_score') }} as band
+    from spell_scores
+    where mid_score is not null
     union all
-    select 'Exit', 'mode_exit_band', 'all', {{ rrs_band('exit_score') }}
-    from spell_scores where not is_open and exit_score is not null
+    select
+        'Exit' as section,
+        'mode_exit_band' as metric,
+        'all' as breakdown,
+        {{ rrs_band('exit_score') }} as band
+    from spell_scores
+    where not is_open and exit_score is not null
 ),
 
 band_counts as (

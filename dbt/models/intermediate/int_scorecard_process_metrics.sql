@@ -16,24 +16,52 @@ nominal_status as (
 counts as (
     select
         (select count(*) from nominal_status) as unique_nominals,
-        (select count(*) from nominal_status where has_open_spell) as on_iom_nominals,
-        (select count(*) from nominal_status where has_exited_spell and not has_open_spell)
+        (
+            select count(*) from nominal_status
+            where has_open_spell
+        ) as on_iom_nominals,
+        (
+            select count(*) from nominal_status
+            where has_exited_spell and not has_open_spell)
             as exited_nominals,
-        (select count(*) from spells where not is_open) as exited_spells,
-        (select count(*) from spells where not is_open and exit_reason = 'SUCCESSFUL')
+        (
+            select count(*) from spells
+            where not is_open
+        ) as exited_spells,
+        (
+            select count(*) from spells
+            where not is_open and exit_reason = 'SUCCESSFUL')
             as successful_exits
 ),
 
 metric_rows as (
-    select 'unique_nominals' as metric, unique_nominals as numerator, null as denominator,
+    select
+        'unique_nominals' as metric,
+        unique_nominals as numerator,
+        null as denominator,
         'count' as unit
     from counts
     union all
-    select 'on_iom_nominals', on_iom_nominals, null, 'count' from counts
+    select
+        'on_iom_nominals' as metric,
+        on_iom_nominals as numerator,
+        null as denominator,
+        'count' as unit
+    from counts
     union all
-    select 'exited_nominals', exited_nominals, null, 'count' from counts
+    select
+        'exited_nominals' as metric,
+        exited_nominals as numerator,
+        null as denominator,
+        'count' as unit
+    from counts
     union all
-    select 'successful_exit_pct', successful_exits, exited_spells, 'pct' from counts
+    select
+        'successful_exit_pct' as metric,
+        successful_exits as numerator,
+        exited_spells as denominator,
+        'pct' as unit
+    from counts
 ),
 
 final as (

@@ -22,11 +22,19 @@ counts as (
 ),
 
 metric_rows as (
-    select 'reentered_nominals' as metric, reentered_nominals as numerator,
-        null as denominator, 'count' as unit
+    select
+        'reentered_nominals' as metric,
+        reentered_nominals as numerator,
+        null as denominator,
+        'count' as unit
     from counts
     union all
-    select 'reentered_pct', reentered_nominals, unique_nominals, 'pct' from counts
+    select
+        'reentered_pct' as metric,
+        reentered_nominals as numerator,
+        unique_nominals as denominator,
+        'pct' as unit
+    from counts
 ),
 
 final as (

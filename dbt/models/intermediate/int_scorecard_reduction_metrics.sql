@@ -23,16 +23,28 @@ exited_spells as (
 ),
 
 metric_rows as (
-    select 'mean_reduction' as metric, mean_reduction as value, null as numerator,
-        spells as denominator, 'score' as unit
+    select
+        'mean_reduction' as metric,
+        mean_reduction as value,
+        null as numerator,
+        spells as denominator,
+        'score' as unit
     from exited_spells
     union all
-    select 'mean_reduction_rate', mean_reduction_rate, null, rated_spells, 'ratio'
+    select
+        'mean_reduction_rate' as metric,
+        mean_reduction_rate as value,
+        null as numerator,
+        rated_spells as denominator,
+        'ratio' as unit
     from exited_spells
     union all
-    select 'cohort_reduction_pct',
-        100.0 * (mean_latest - mean_entry) / nullif(mean_entry, 0), mean_latest - mean_entry,
-        mean_entry, 'pct'
+    select
+        'cohort_reduction_pct' as metric,
+        100.0 * (mean_latest - mean_entry) / nullif(mean_entry, 0) as value,
+        mean_latest - mean_entry as numerator,
+        mean_entry as denominator,
+        'pct' as unit
     from all_spells
 ),
 

@@ -20,8 +20,8 @@ custody_overlaps as (
     from spells
     inner join custody_periods
         on spells.nominal_key = custody_periods.nominal_key
-        and custody_periods.start_date < spells.end_date
-        and (custody_periods.end_date is null or custody_periods.end_date > spells.entry_date)
+        and spells.end_date > custody_periods.start_date
+        and (custody_periods.end_date is null or spells.entry_date < custody_periods.end_date)
     group by spells.spell_id
 ),
 

@@ -13,7 +13,8 @@ schemes as (
 ),
 
 month_ends as (
-    select month_end from months where is_month_complete
+    select month_end from months
+    where is_month_complete
 ),
 
 status_at_month_end as (
@@ -22,11 +23,12 @@ status_at_month_end as (
     inner join month_ends on status.status_date = month_ends.month_end
 ),
 
--- ALL counts distinct nominals over both schemes, not a sum of the scheme rows
+-- ALL counts distinct nominals over both schemes, not a sum of the scheme rows: one
+-- aggregation per scheme and one over all (a portable grouping sets)
 counts as (
     select
         status_date as month_end,
-        coalesce(scheme, 'ALL') as scheme,
+        scheme,
         {{ count_distinct_where('nominal_key', 'is_live') }} as live_cohort,
         {{ count_distinct_where('nominal_key', 'is_live and is_in_custody') }} as in_custody,
         {{ count_distinct_where(
@@ -41,7 +43,26 @@ counts as (
         {{ count_distinct_where('nominal_key', 'is_watchlist') }} as watchlist,
         count(distinct nominal_key) as live_plus_watchlist
     from status_at_month_end
-    {{ group_by_grouping_sets([['status_date', 'scheme'], ['status_date']]) }}
+    group by status_date, scheme
+    union all
+    select
+        status_date as month_end,
+        'ALL' as scheme,
+        {{ count_distinct_where('nominal_key', 'is_live') }} as live_cohort,
+        {{ count_distinct_where('nominal_key', 'is_live and is_in_custody') }} as in_custody,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'CITY'"
+        ) }} as in_custody_release_city,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_NORTH'"
+        ) }} as in_custody_release_county_north,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_SOUTH'"
+        ) }} as in_custody_release_county_south,
+        {{ count_distinct_where('nominal_key', 'is_watchlist') }} as watchlist,
+        count(distinct nominal_key) as live_plus_watchlist
+    from status_at_month_end
+    group by status_date
 ),
 
 final as (

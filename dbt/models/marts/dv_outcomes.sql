@@ -22,13 +22,18 @@ outcome_categories as (
 ),
 
 grid as (
-    select abuse_types.abuse_type, outcome_categories.outcome
+    select
+        abuse_types.abuse_type,
+        outcome_categories.outcome
     from abuse_types
     cross join outcome_categories
 ),
 
 cases_per_cell as (
-    select abuse_type, outcome, count(distinct case_key) as cases
+    select
+        abuse_type,
+        outcome,
+        count(distinct case_key) as cases
     from outcomes
     group by abuse_type, outcome
 ),
