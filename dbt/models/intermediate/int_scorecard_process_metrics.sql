@@ -13,25 +13,30 @@ nominal_status as (
     group by nominal_key
 ),
 
+nominal_counts as (
+    select
+        count(*) as unique_nominals,
+        {{ count_where('has_open_spell') }} as on_iom_nominals,
+        {{ count_where('has_exited_spell and not has_open_spell') }} as exited_nominals
+    from nominal_status
+),
+
+spell_counts as (
+    select
+        {{ count_where('not is_open') }} as exited_spells,
+        {{ count_where("not is_open and exit_reason = 'SUCCESSFUL'") }} as successful_exits
+    from spells
+),
+
 counts as (
     select
-        (select count(*) from nominal_status) as unique_nominals,
-        (
-            select count(*) from nominal_status
-            where has_open_spell
-        ) as on_iom_nominals,
-        (
-            select count(*) from nominal_status
-            where has_exited_spell and not has_open_spell)
-            as exited_nominals,
-        (
-            select count(*) from spells
-            where not is_open
-        ) as exited_spells,
-        (
-            select count(*) from spells
-            where not is_open and exit_reason = 'SUCCESSFUL')
-            as successful_exits
+        nominal_counts.unique_nominals,
+        nominal_counts.on_iom_nominals,
+        nominal_counts.exited_nominals,
+        spell_counts.exited_spells,
+        spell_counts.successful_exits
+    from nominal_counts
+    cross join spell_counts
 ),
 
 metric_rows as (

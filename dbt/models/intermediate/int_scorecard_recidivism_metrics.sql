@@ -17,8 +17,8 @@ reentered as (
 
 counts as (
     select
-        (select count(distinct nominal_key) from spells) as unique_nominals,
-        (select count(*) from reentered) as reentered_nominals
+        (select count(distinct spells.nominal_key) as nominals from spells) as unique_nominals,
+        (select count(*) as nominals from reentered) as reentered_nominals
 ),
 
 metric_rows as (

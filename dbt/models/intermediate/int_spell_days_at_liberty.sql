@@ -28,7 +28,8 @@ custody_overlaps as (
 final as (
     select
         spells.spell_id,
-        {{ dbt.datediff('spells.entry_date', 'spells.end_date', 'day') }} as days_on_iom,
+        {{ dbt.datediff('spells.entry_date', 'spells.end_date', 'day') | trim }}
+            as days_on_iom,
         coalesce(custody_overlaps.days_in_custody, 0) as days_in_custody,
         {{ dbt.datediff('spells.entry_date', 'spells.end_date', 'day') }}
         - coalesce(custody_overlaps.days_in_custody, 0) as days_at_liberty
