@@ -186,8 +186,16 @@ def test_mid_by_cohort(card: dict) -> None:
 def test_exit_and_reduction(card: dict) -> None:
     # exited: S01, S02, S04, S05, S07, S09; exit 50+0+5+0+0+360, entry 150+40+5+120+120+360
     assert figure(card, "Exit", "mean_exit_score")[0] == pytest.approx(415 / 6)
-    assert figure(card, "Exit", "exit_variance")[0] == pytest.approx(415 / 6 - 795 / 6)
-    assert figure(card, "Exit", "exit_variance_pct")[0] == pytest.approx(100 * (415 - 795) / 795)
+    # exit_variance: exit mean of the exited spells - entry mean of ALL ten spells (metrics.md),
+    # entry 150+40+250+5+120+0+120+150+360+0 = 1195 -> 119.5: 415 / 6 - 119.5 = -50.33...
+    variance = 415 / 6 - 119.5
+    assert figure(card, "Exit", "exit_variance") == (pytest.approx(variance), None, 6)
+    # -50.33 / 119.5 = -42.12%; numerator the variance, denominator the all-spells entry mean
+    assert figure(card, "Exit", "exit_variance_pct") == (
+        pytest.approx(100 * variance / 119.5),
+        pytest.approx(variance),
+        pytest.approx(119.5),
+    )
     row = card[("Exit", "mode_exit_band", "all")]
     assert (row["value_label"], row["numerator"], row["denominator"]) == ("0-100", 5, 6)
     assert figure(card, "Reduction", "mean_reduction")[0] == pytest.approx(-380 / 6)

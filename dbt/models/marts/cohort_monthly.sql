@@ -8,11 +8,13 @@ status as (
 ),
 
 schemes as (
-    select unnest(['GENERIC', 'DV', 'ALL']) as scheme
+    select scheme
+    from {{ inline_values('scheme_names', ['scheme'], [['GENERIC'], ['DV'], ['ALL']]) }}
 ),
 
 month_ends as (
-    select month_end from months where is_month_complete
+    select month_end from months
+    where is_month_complete
 ),
 
 status_at_month_end as (
@@ -21,26 +23,46 @@ status_at_month_end as (
     inner join month_ends on status.status_date = month_ends.month_end
 ),
 
--- ALL counts distinct nominals over both schemes, not a sum of the scheme rows
+-- ALL counts distinct nominals over both schemes, not a sum of the scheme rows: one
+-- aggregation per scheme and one over all (a portable grouping sets)
 counts as (
     select
         status_date as month_end,
-        coalesce(scheme, 'ALL') as scheme,
-        count(distinct nominal_key) filter (where is_live) as live_cohort,
-        count(distinct nominal_key) filter (where is_live and is_in_custody) as in_custody,
-        count(distinct nominal_key) filter (
-            where is_live and is_in_custody and release_area = 'CITY'
-        ) as in_custody_release_city,
-        count(distinct nominal_key) filter (
-            where is_live and is_in_custody and release_area = 'COUNTY_NORTH'
-        ) as in_custody_release_county_north,
-        count(distinct nominal_key) filter (
-            where is_live and is_in_custody and release_area = 'COUNTY_SOUTH'
-        ) as in_custody_release_county_south,
-        count(distinct nominal_key) filter (where is_watchlist) as watchlist,
+        scheme,
+        {{ count_distinct_where('nominal_key', 'is_live') }} as live_cohort,
+        {{ count_distinct_where('nominal_key', 'is_live and is_in_custody') }} as in_custody,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'CITY'"
+        ) }} as in_custody_release_city,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_NORTH'"
+        ) }} as in_custody_release_county_north,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_SOUTH'"
+        ) }} as in_custody_release_county_south,
+        {{ count_distinct_where('nominal_key', 'is_watchlist') }} as watchlist,
         count(distinct nominal_key) as live_plus_watchlist
     from status_at_month_end
-    group by grouping sets ((status_date, scheme), (status_date))
+    group by status_date, scheme
+    union all
+    select
+        status_date as month_end,
+        'ALL' as scheme,
+        {{ count_distinct_where('nominal_key', 'is_live') }} as live_cohort,
+        {{ count_distinct_where('nominal_key', 'is_live and is_in_custody') }} as in_custody,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'CITY'"
+        ) }} as in_custody_release_city,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_NORTH'"
+        ) }} as in_custody_release_county_north,
+        {{ count_distinct_where(
+            'nominal_key', "is_live and is_in_custody and release_area = 'COUNTY_SOUTH'"
+        ) }} as in_custody_release_county_south,
+        {{ count_distinct_where('nominal_key', 'is_watchlist') }} as watchlist,
+        count(distinct nominal_key) as live_plus_watchlist
+    from status_at_month_end
+    group by status_date
 ),
 
 final as (
