@@ -188,7 +188,27 @@ def scorecard_section(marts: PublishedMarts) -> Section:
     for block in card.figure_a():
         if block.section != SIGNIFICANCE:
             section.figures += _figure_a_tables(block, f"figure-a-{block.section.lower()}")
+    caveat = incomplete_cohort_caveat(card)
+    if caveat:
+        for figure in section.figures:
+            if figure.id.endswith("-by-cohort"):
+                figure.note = caveat
     return section
+
+
+def incomplete_cohort_caveat(card: Scorecard) -> str:
+    """A cohort of the as-of year is still entering and its spells are only months in."""
+    as_of = next(iter(card.frame["as_of"]), None) if len(card.frame) else None
+    if is_missing(as_of):
+        return ""
+    as_of = pd.Timestamp(as_of)
+    if str(as_of.year) not in card.cohorts():
+        return ""
+    return (
+        f"The {as_of.year} cohort is incomplete: it holds the spells that entered up to the "
+        f"as-of date ({as_of:%d %b %Y}), each at most {as_of.month} month"
+        f"{'s' if as_of.month > 1 else ''} in, so its mid-spell scores are early ones."
+    )
 
 
 # ---------------------------------------------------------------- significance
@@ -254,14 +274,15 @@ def significance_section(marts: PublishedMarts) -> Section:
             ["scorecard"],
             "chart",
             charts.cohort_scores_chart(
-                card.cohorts(),
+                [f"{c} (n = {card.shown('cohort_size', c)} spells)" for c in card.cohorts()],
                 [card.value("cohort_mean_entry_score", c) for c in card.cohorts()],
                 [card.value("cohort_mean_mid_score", c) for c in card.cohorts()],
                 shifts,
             ),
             note="Left: mean entry and mid-spell RRS of each cohort's spells. Right: the "
             "Hodges-Lehmann shift; the bar through the exited spells' point is its 95% "
-            "bootstrap confidence interval (the mid-spell shifts have none computed).",
+            "bootstrap confidence interval (the mid-spell shifts have none computed). "
+            + incomplete_cohort_caveat(card),
         )
     )
     return section
