@@ -10,12 +10,12 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.contract import feeds
-from dagster_project.presentation.figure_b import COHORT_COLUMNS
 from dagster_project.publish.versions import current_version_id, list_versions
 from dagster_project.quality.results import CheckOutcome, record
 from dagster_project.quality.suites import ERROR, WARN, table_suites
 from dagster_project.quality.validate import GxRunner, run_suite
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.transform.dbt_files import COHORT_COLUMNS
 
 QUALITY_DIR = "quality"
 

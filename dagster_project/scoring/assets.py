@@ -6,20 +6,15 @@ import pandas as pd
 from dagster_project.resources import WarehouseResource
 from dagster_project.scoring.rrs import RRS_TABLE, compute_rrs
 from dagster_project.scoring.statistics import PairedTest, paired_test
+from dagster_project.transform.dbt_files import SCORECARD_COLUMNS
 
 SCORING_GROUP = "scoring"
 STATISTICS_TABLE = "scoring.scorecard_statistics"
 SIGNIFICANCE = "Significance"
-SCORECARD_COLUMNS = [
-    "section",
-    "metric",
-    "breakdown",
-    "value",
-    "value_label",
-    "numerator",
-    "denominator",
-    "unit",
-]
+# The scorecard's columns (its dbt .yml) but as_of, which dbt adds.
+STATISTICS_COLUMNS = [c for c in SCORECARD_COLUMNS if c != "as_of"]
+# The types the rows are written with, for the scorecard's union with dbt's rows.
+_COLUMN_TYPES = {"value": "double", "numerator": "double", "denominator": "double"}
 
 
 @dg.asset(
@@ -107,7 +102,7 @@ def statistics_rows(spells: pd.DataFrame) -> pd.DataFrame:
     for year, cohort in scored.groupby("cohort_year"):
         test = paired_test(cohort["entry_score"].to_numpy(), cohort["mid_score"].to_numpy(), False)
         rows += _rows(test, "mid", str(year))
-    frame = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+    frame = pd.DataFrame(rows, columns=STATISTICS_COLUMNS)
     return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
 
 
@@ -130,12 +125,11 @@ def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
         frame = statistics_rows(spells)
         con.execute("create schema if not exists scoring")
         con.register("statistics_frame", frame)
+        columns = ", ".join(
+            f"{c}::{_COLUMN_TYPES.get(c, 'varchar')} as {c}" for c in STATISTICS_COLUMNS
+        )
         con.execute(
-            f"create or replace table {STATISTICS_TABLE} as select "
-            "section::varchar as section, metric::varchar as metric, "
-            "breakdown::varchar as breakdown, value::double as value, "
-            "value_label::varchar as value_label, numerator::double as numerator, "
-            "denominator::double as denominator, unit::varchar as unit from statistics_frame"
+            f"create or replace table {STATISTICS_TABLE} as select {columns} from statistics_frame"
         )
         con.unregister("statistics_frame")
     exit_rows = frame[frame["breakdown"] == "all"].set_index("metric")["value"]

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from dagster_project.presentation.figure_b import COHORT_COLUMNS
+from dagster_project.transform.dbt_files import COHORT_COLUMNS
 from tests.landing import custody, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 
