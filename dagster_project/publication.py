@@ -3,6 +3,7 @@
 import dagster as dg
 
 from dagster_project.dbt_assets import dbt_model_assets
+from dagster_project.dbt_vars import run_dbt_vars
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.ops.versions import run_check_summary
 from dagster_project.publish import activate_version, build_version, prune_versions
@@ -38,6 +39,7 @@ def published_marts(
         as_of,
         checks,
         extract_date=landing.manifest().extract_date,
+        dbt_vars=run_dbt_vars(as_of),
     )
     activate_version(warehouse.root, version)
     removed = prune_versions(warehouse.root, keep=warehouse.keep_versions)
@@ -48,6 +50,7 @@ def published_marts(
             "as_of": version.as_of,
             "tables": dg.MetadataValue.json(version.tables),
             "checks": dg.MetadataValue.json(version.checks),
+            "dbt_vars": dg.MetadataValue.json(version.dbt_vars or {}),
             "versions_pruned": len(removed),
             "path": dg.MetadataValue.path(str(warehouse.analytics_path)),
         }
