@@ -54,7 +54,7 @@ def marts(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con.execute(
         """
         create or replace table marts.cohort_monthly as
-        select month_end, scheme, area.area, columns(* exclude (month_end, scheme)) *
+        select month_end, scheme, area.area, columns(* exclude (month_end, scheme, area)) *
             case when area.area in ('ALL', 'CITY') then 1 else 0 end
         from marts.cohort_monthly
         cross join (values ('ALL'), ('CITY'), ('COUNTY_NORTH'), ('COUNTY_SOUTH')) area(area)
