@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -72,6 +73,10 @@ def build_inputs(
         )
 
 
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def measure(
     work: Path, people: int, events: int, as_of: date, memory_limit: str
 ) -> dict[str, object]:
@@ -83,12 +88,14 @@ def measure(
         started = time.perf_counter()
         build_inputs(con, people, events, as_of)
         build_s = time.perf_counter() - started
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         compute_population_rrs(con, as_of)
-        asset_s = time.perf_counter() - started
-        started = time.perf_counter()
+        asset_s, asset_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        _progress(f"asset {asset_s:.1f} s wall, {asset_cpu_s:.1f} s CPU")
+        started, cpu = time.perf_counter(), time.process_time()
         con.execute(f"create temp table baseline as {BASELINE_SQL.read_text()}")
-        baseline_s = time.perf_counter() - started
+        baseline_s, baseline_cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        _progress(f"baseline {baseline_s:.1f} s wall, {baseline_cpu_s:.1f} s CPU")
         different = con.execute(
             f"select count(*) from ((select * exclude (matrix_version) from {MONTHLY_RRS_TABLE} "
             "except all select * exclude (matrix_version) from baseline) union all "
@@ -108,7 +115,9 @@ def measure(
         "people_scored": scored_people,
         "build_inputs_s": round(build_s, 1),
         "asset_s": round(asset_s, 1),
+        "asset_cpu_s": round(asset_cpu_s, 1),
         "baseline_s": round(baseline_s, 1),
+        "baseline_cpu_s": round(baseline_cpu_s, 1),
         "rows_differing": different,
     }
 
