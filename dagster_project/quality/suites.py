@@ -315,8 +315,9 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             "cohort_monthly",
             contract_columns("cohort_monthly"),
             (
-                unique_key("month_end", "scheme"),
+                unique_key("month_end", "scheme", "area"),
                 in_set("scheme", (*SCHEMES, "ALL")),
+                in_set("area", (*area_codes(), "ALL")),
                 *(
                     between(c, 0)
                     for c in ("live_cohort", "in_custody", "watchlist", "live_plus_watchlist")
