@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint ui bench clean
+.PHONY: venv demo test lint ui bench clean system-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: venv lint
+# Debian's chromium, poppler-utils and fonts-dejavu-core: apt-get installs them when missing
+# and running as root; otherwise this stops, before the venv and any test, with the command.
+system-deps:
+	bash scripts/system-deps.sh
+
+test: system-deps venv lint
 	$(BIN)/python -m pytest -q
 
 ui: venv
