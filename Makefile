@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint ui bench clean
+.PHONY: venv demo test lint ui bench clean system-deps
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ lint: venv
 	IOM_WAREHOUSE_PATH=$(LINT_WAREHOUSE) $(BIN)/dbt parse --quiet --profiles-dir dbt --project-dir dbt
 	$(BIN)/dbt-score lint --manifest dbt/target/manifest.json
 
-test: venv lint
+# Debian's chromium, poppler-utils and fonts-dejavu-core: apt-get installs them when missing
+# and running as root; otherwise this stops, before the venv and any test, with the command.
+system-deps:
+	bash scripts/system-deps.sh
+
+test: system-deps venv lint
 	$(BIN)/python -m pytest -q
 
 ui: venv

@@ -9,6 +9,7 @@ benchmarks/results/.
     python benchmarks/run.py                  # 500, 5,000 and 50,000 nominals
     python benchmarks/run.py --scales 500,5000 --no-save
     python benchmarks/run.py --huge           # adds 500,000 nominals
+    python benchmarks/run.py --scales 500 --against 9fd1c11   # that commit, then this tree
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ DEFAULT_SCALES = (500, 5_000, 50_000)
 HUGE_SCALE = 500_000
 # The RRS asset's step: the one whose key names it (the 'rrs' helper's scoring asset).
 RRS_STEP_MARK = "rrs"
-TARGETS = {"rrs_vs_sql": 1.5, "growth_50k_5k": 12.0, "check_share": 0.20}
+TARGETS = {"rrs_vs_sql": 1.5, "growth_50k_5k": 12.0, "check_share": 0.20, "against": 0.5}
 
 
 # --- Child: one run, measured from inside -------------------------------------------------
@@ -229,23 +230,38 @@ class TreeMemory(threading.Thread):
             self.peak_kib = max(self.peak_kib, sum(_rss_kib(p) for p in _tree(self.pid)))
 
 
-def run_scale(nominals: int, work: Path) -> ScaleResult:
+def run_scale(nominals: int, work: Path, tree: Path = REPO_ROOT, label: str = "") -> ScaleResult:
+    """One run at one scale, by the code in `tree` (this checkout, or the --against commit's)."""
     from dagster_project.demo.generator import generate_landing
 
-    landing, data_dir = work / f"landing-{nominals}", work / f"data-{nominals}"
+    landing, data_dir = work / f"landing-{nominals}", work / f"data-{nominals}{label}"
     start = time.perf_counter()
-    generated = generate_landing(landing, nominals=nominals)
+    # The same landing folder for both sides of a side-by-side run.
+    if not (landing / "_manifest.json").is_file():
+        generate_landing(landing, nominals=nominals)
     generate_s = time.perf_counter() - start
-    out = work / f"measured-{nominals}.json"
-    log = work / f"run-{nominals}.log"
+    manifest = json.loads((landing / "_manifest.json").read_text())
+    out = work / f"measured-{nominals}{label}.json"
+    log = work / f"run-{nominals}{label}.log"
     load_before = os.getloadavg()[0]
     with log.open("w") as handle:
         process = subprocess.Popen(
-            [sys.executable, __file__, "--child", str(landing), str(data_dir), str(out)],
-            cwd=REPO_ROOT,
+            [
+                sys.executable,
+                str(tree / "benchmarks" / "run.py"),
+                "--child",
+                str(landing),
+                str(data_dir),
+                str(out),
+            ],
+            cwd=tree,
             stdout=handle,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "DAGSTER_HOME": str(data_dir / "dagster_home")},
+            env={
+                **os.environ,
+                "DAGSTER_HOME": str(data_dir / "dagster_home"),
+                "PYTHONPATH": str(tree),
+            },
         )
         memory = TreeMemory(process.pid)
         memory.start()
@@ -264,7 +280,7 @@ def run_scale(nominals: int, work: Path) -> ScaleResult:
         sys.exit(f"the run at {nominals} nominals failed: {measured['failures']}")
     return ScaleResult(
         nominals=nominals,
-        input_rows=sum(generated.rows.values()),
+        input_rows=sum(entry["rows"] for entry in manifest["files"].values()),
         generate_s=generate_s,
         load_before=load_before,
         peak_rss_mib=usage.ru_maxrss / 1024,
@@ -333,6 +349,7 @@ def ratios(results: list[ScaleResult]) -> dict[str, Any]:
             "rrs_vs_sql": rrs / baseline if rrs is not None and baseline else None,
             "dbt_work_s": r.dbt_work_s(),
             "dbt_startup_s": r.dbt_step_s() - r.dbt_work_s(),
+            "dbt_startup_share": (r.dbt_step_s() - r.dbt_work_s()) / run,
             "python_work_s": r.python_work_s(),
             "orchestration_overhead_s": run - work,
             "orchestration_overhead_share": (run - work) / run,
@@ -358,7 +375,8 @@ def format_ratios(found: dict[str, Any]) -> str:
             f"  orchestration overhead                  {r['orchestration_overhead_s']:.1f} s "
             f"= {r['orchestration_overhead_share']:.0%} of the run (run minus dbt node time "
             f"{r['dbt_work_s']:.1f} s and Python steps {r['python_work_s']:.1f} s); "
-            f"dbt start-up inside dbt steps {r['dbt_startup_s']:.1f} s",
+            f"dbt start-up inside dbt steps {r['dbt_startup_s']:.1f} s "
+            f"= {r.get('dbt_startup_share', 0):.0%} of the run",
             f"  checks / whole run                      {r['check_share']:.1%} "
             f"({r['check_s']:.1f} s) [< {TARGETS['check_share']:.0%}]",
         ]
@@ -368,6 +386,36 @@ def format_ratios(found: dict[str, Any]) -> str:
         f"{'n/a (needs both scales)' if growth is None else f'{growth:.2f}'}"
         f" [<= {TARGETS['growth_50k_5k']:.0f}]"
     )
+    return "\n".join(lines)
+
+
+def compare(old: list[ScaleResult], new: list[ScaleResult]) -> dict[str, Any]:
+    """This tree against the --against commit, scale by scale: wall and CPU, new / old."""
+    found = {}
+    for before, after in zip(old, new, strict=True):
+        found[str(after.nominals)] = {
+            "wall_old_s": before.total_s,
+            "wall_new_s": after.total_s,
+            "wall_ratio": after.total_s / before.total_s,
+            "cpu_old_s": before.cpu_s,
+            "cpu_new_s": after.cpu_s,
+            "cpu_ratio": after.cpu_s / before.cpu_s,
+        }
+    return found
+
+
+def format_comparison(found: dict[str, Any], commit: str) -> str:
+    lines = [
+        "",
+        f"This tree against {commit} (same landing folder; target new / old < "
+        f"{TARGETS['against']})",
+    ]
+    for scale, r in found.items():
+        lines += [
+            f"{int(scale):,} nominals:",
+            f"  wall  {r['wall_old_s']:.1f} s -> {r['wall_new_s']:.1f} s = {r['wall_ratio']:.2f}x",
+            f"  CPU   {r['cpu_old_s']:.1f} s -> {r['cpu_new_s']:.1f} s = {r['cpu_ratio']:.2f}x",
+        ]
     return "\n".join(lines)
 
 
@@ -414,6 +462,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-save", action="store_true", help="print only; write no JSON")
     parser.add_argument("--work-dir", help="keep landing folders and warehouses here")
     parser.add_argument(
+        "--against",
+        metavar="COMMIT",
+        help="also run that commit's code (a git worktree) on the same landing folders, "
+        "alternating with this tree's, and print new / old",
+    )
+    parser.add_argument(
         "--child", nargs=3, metavar=("LANDING", "DATA_DIR", "OUT"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -430,14 +484,44 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="iom-bench-") as tmp:
         work = Path(args.work_dir).resolve() if args.work_dir else Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
-        results = []
+        old_tree, against = None, None
+        if args.against:
+            against = _git("rev-parse", "--short", args.against)
+            old_tree = work / f"tree-{against}"
+            if not old_tree.is_dir():
+                # A plain copy of that commit's files (git archive): no worktree to clean up.
+                old_tree.mkdir(parents=True)
+                archive = subprocess.run(
+                    ["git", "archive", against], cwd=REPO_ROOT, capture_output=True, check=True
+                )
+                subprocess.run(["tar", "-x", "-C", str(old_tree)], input=archive.stdout, check=True)
+        for tree in filter(None, [old_tree, REPO_ROOT]):
+            # Each tree's dbt manifest, parsed (when stale) before any run is measured.
+            subprocess.run(
+                [sys.executable, "-c", "import dagster_project.transform.project"],
+                cwd=tree,
+                env={**os.environ, "PYTHONPATH": str(tree)},
+                check=True,
+            )
+        results, old_results = [], []
         for nominals in scales:
+            if old_tree is not None:
+                print(f"running {nominals:,} nominals at {against} ...", flush=True)
+                old_results.append(run_scale(nominals, work, old_tree, f"-{against}"))
             print(f"running {nominals:,} nominals ...", flush=True)
             results.append(run_scale(nominals, work))
     print()
+    if old_results:
+        print(f"At {against}:")
+        print(format_table(old_results))
+        print(format_ratios(ratios(old_results)))
+        print("\nThis tree:")
     print(format_table(results))
     found = ratios(results)
     print(format_ratios(found))
+    comparison = compare(old_results, results) if old_results else None
+    if comparison:
+        print(format_comparison(comparison, against or ""))
     if args.no_save:
         return 0
     report = {
@@ -449,6 +533,13 @@ def main(argv: list[str] | None = None) -> int:
         "scales": [r.as_json() for r in results],
         "ratios": found,
     }
+    if comparison:
+        report["against"] = {
+            "commit": against,
+            "scales": [r.as_json() for r in old_results],
+            "ratios": ratios(old_results),
+            "new_over_old": comparison,
+        }
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     path = RESULTS_DIR / f"{started_at:%Y-%m-%d}-{commit}.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pipeline import PipelineRun, run_on
+from tests.pipeline import PipelineRun, SharedRuns, run_on
 
 OUTPUT_DIR = Path(__file__).parent / "output"
 
@@ -24,6 +24,11 @@ def demo_run(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Pi
     run = run_on(demo_landing, tmp_path_factory.mktemp("demo_data"))
     assert run.outcome.success, run.outcome.failures
     return run
+
+
+@pytest.fixture(scope="session")
+def shared_runs(tmp_path_factory: pytest.TempPathFactory) -> SharedRuns:
+    return SharedRuns(tmp_path_factory)
 
 
 @pytest.fixture

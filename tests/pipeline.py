@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import pytest
 from dagster import DagsterInstance
 
 from dagster_project.ops.runner import RunOutcome, run_pipeline
@@ -52,3 +53,27 @@ def run_on(landing: Path, data_dir: Path, as_of: date | None = None) -> Pipeline
     with DagsterInstance.ephemeral() as instance:
         outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
     return PipelineRun(landing=landing, data_dir=data_dir, outcome=outcome)
+
+
+class SharedRuns:
+    """Finished runs shared by every test of the session that only reads them, one per scenario.
+
+    `shared_runs.get("scenario", build)` runs the pipeline once on the landing folder `build`
+    writes into the folder it is given, and returns the same PipelineRun to every later caller
+    with that name, whatever the module. A test that changes a run's data folder (another
+    night, a rollback) must make its own run instead.
+    """
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._runs: dict[str, PipelineRun] = {}
+
+    def get(
+        self, scenario: str, build: Callable[[Path], Path], as_of: date | None = None
+    ) -> PipelineRun:
+        if scenario not in self._runs:
+            root = self._factory.mktemp(f"shared_{scenario}")
+            run = run_on(build(root / "landing"), root / "data", as_of=as_of)
+            assert run.outcome.success, run.outcome.failures
+            self._runs[scenario] = run
+        return self._runs[scenario]

@@ -31,6 +31,8 @@ def test_bench_runs_to_the_end_and_prints_the_table() -> None:
         "rows per second",
         "RRS asset / hand-written DuckDB SQL",
         "orchestration overhead",
+        "dbt start-up inside dbt steps",
+        "of the run",
         "checks / whole run",
         "growth t(50,000) / t(5,000)",
     ):

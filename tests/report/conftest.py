@@ -10,7 +10,7 @@ import pytest
 from dagster_project.report.render import Report, write_report
 from tests.landing import custody, event, spell, write_landing
 from tests.marts.idva import idva_case
-from tests.pipeline import PipelineRun, run_on
+from tests.pipeline import PipelineRun, SharedRuns
 
 EXTRACT = date(2019, 3, 31)
 
@@ -60,11 +60,9 @@ def small_landing(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    root = tmp_path_factory.mktemp("report_small")
-    run = run_on(small_landing(root / "landing"), root / "data")
-    assert run.outcome.success, run.outcome.failures
-    return run
+def small_run(shared_runs: SharedRuns) -> PipelineRun:
+    """Three nominals (small_landing), run once per session; other folders may share it."""
+    return shared_runs.get("report_small", small_landing)
 
 
 @pytest.fixture(scope="session")
