@@ -57,6 +57,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from dagster_project.publish.history import UnknownVersionError, audited_query
     from dagster_project.publish.published import NotPublishedError, format_table
 
@@ -65,6 +67,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except (NotPublishedError, UnknownVersionError) as exc:
         print(exc, file=sys.stderr)
         return 2
+    except duckdb.Error as exc:
+        # Refused or wrong SQL: DuckDB's own first line says which (the attempt is audited).
+        print(f"query failed: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
     if result.columns:
         print(format_table(result.columns, result.rows))
         print(f"({len(result.rows)} rows)")
@@ -74,7 +80,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_scorecard(args: argparse.Namespace) -> int:
     from dagster_project.presentation.scorecard import print_scorecard
 
-    return print_scorecard(_data_dir() / "analytics.duckdb")
+    return print_scorecard(_data_dir())
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -105,7 +111,7 @@ def cmd_live_cohort(args: argparse.Namespace) -> int:
     from dagster_project.publish.published import NotPublishedError
 
     try:
-        figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
+        figure = load_figure_b(_data_dir(), args.months)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from dagster_project.publish.published import connect_published
+from dagster_project.publish.published import open_published
 
 SCHEMES = {"GENERIC": "GENERIC", "DV": "DV", "ALL": "total"}
 AREAS = {"CITY": "City", "COUNTY_NORTH": "County North", "COUNTY_SOUTH": "County South"}
@@ -36,11 +36,10 @@ class FigureB:
     rows: list[Row]
 
 
-def load_figure_b(analytics_path: Path, months: int) -> FigureB:
+def load_figure_b(data_dir: Path, months: int) -> FigureB:
     """The last `months` month ends of the published cohort_monthly, with their windows."""
-    con = connect_published(analytics_path)
-    try:
-        con.execute("use marts")
+    with open_published(data_dir, "live-cohort", f"iom live-cohort --months {months}") as read:
+        con = read.con
         month_ends = sorted(
             r[0]
             for r in con.execute(
@@ -60,8 +59,7 @@ def load_figure_b(analytics_path: Path, months: int) -> FigureB:
             "where last_day(window_start) = any(?)",
             [month_ends],
         ).fetchall()
-    finally:
-        con.close()
+        read.rows_returned = len(cohort_rows) + len(forecast_rows)
     cohort = {
         (r[0], r[1], column): value
         for r in cohort_rows

@@ -5,7 +5,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from dagster_project.publish.published import NotPublishedError, run_query
+from dagster_project.publish.published import NotPublishedError, open_published
 
 SECTIONS = ["Process", "Recidivism", "Entry", "Mid", "Exit", "DVIOM", "Reduction", "Significance"]
 SECTION_TITLES = {"Mid": "Mid by cohort"}
@@ -117,10 +117,12 @@ def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def print_scorecard(analytics_path: Path) -> int:
+def print_scorecard(data_dir: Path) -> int:
     """Print the published scorecard; exit code 2 when nothing is published yet."""
     try:
-        result = run_query(analytics_path, SCORECARD_SQL)
+        with open_published(data_dir, "scorecard", "iom scorecard") as read:
+            result = read.query(SCORECARD_SQL)
+            read.rows_returned = len(result.rows)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import RunLockResource, WarehouseResource
 from dagster_project.scoring.rrs import RRS_TABLE, compute_rrs
 from dagster_project.scoring.statistics import PairedTest, paired_test
 
@@ -37,7 +37,7 @@ SCORECARD_COLUMNS = [
         "matrix version in force and under the newest version, with its components."
     ),
 )
-def rrs_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def rrs_scores(warehouse: WarehouseResource, run_lock: RunLockResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         compute_rrs(con)
         rows, scored, quantiles = con.execute(
@@ -121,7 +121,9 @@ def statistics_rows(spells: pd.DataFrame) -> pd.DataFrame:
         "entry scores, rank-biserial r, Hodges-Lehmann shift with bootstrap CI."
     ),
 )
-def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def scorecard_statistics(
+    warehouse: WarehouseResource, run_lock: RunLockResource
+) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         spells = con.execute(
             "select is_open, cohort_year, entry_score, mid_score, exit_score "
