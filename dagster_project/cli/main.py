@@ -40,13 +40,29 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import traceback
+
+    from dagster_project.ops.errors import DataDirError, explain, preflight
     from dagster_project.ops.runner import run_pipeline
 
-    outcome = run_pipeline(
-        _data_dir(),
-        landing_dir=Path(args.landing) if args.landing else None,
-        as_of=args.as_of,
-    )
+    data_dir = _data_dir()
+    try:
+        preflight(data_dir)
+        outcome = run_pipeline(
+            data_dir,
+            landing_dir=Path(args.landing) if args.landing else None,
+            as_of=args.as_of,
+        )
+    except DataDirError as exc:
+        print(f"iom run: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # Dagster's own storage (SQLite under the data dir) failing: one line, not a traceback.
+        reason = explain(traceback.format_exc(), data_dir)
+        if reason is None:
+            raise
+        print(f"iom run: {reason} ({type(exc).__name__})", file=sys.stderr)
+        return 2
     if outcome.success:
         print(f"Run {outcome.run_id} succeeded; marts published to {_data_dir()}")
         return 0

@@ -7,8 +7,13 @@ through all of that text and says what happened, where, and what to do.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
+
+# Below this a run cannot finish (the warehouse alone needs more); fail before starting.
+MIN_FREE_BYTES = 1 << 20
 
 _KINDS = (
     (
@@ -42,3 +47,18 @@ def explain(text: str, where: Path | str) -> str | None:
 
 def explain_os_error(exc: OSError, where: Path | str) -> DataDirError:
     return DataDirError(explain(str(exc), where) or f"cannot write under {where}: {exc.strerror}")
+
+
+def preflight(data_dir: Path) -> None:
+    """Refuse to start a run on a data dir that cannot be written or has no space left."""
+    data_dir = Path(data_dir)
+    probe = data_dir / f".write-check.{os.getpid()}.tmp"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+        probe.unlink()
+    except OSError as exc:
+        raise explain_os_error(exc, data_dir) from None
+    if shutil.disk_usage(data_dir).free < MIN_FREE_BYTES:
+        raise DataDirError(explain("No space left on device", data_dir) or "disk full")
