@@ -207,11 +207,13 @@ def verify_version(version: Version) -> list[str]:
     return problems
 
 
-def _swap_link(link: Path, target: Path) -> None:
+def _swap_link(link: Path, target: Path, fault_point: str = "") -> None:
     """Point `link` at `target` in one rename (a half-made link is never visible)."""
     temporary = link.parent / f".{link.name}.{os.getpid()}{TMP_SUFFIX}"
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(target)
+    if fault_point:
+        checkpoint(fault_point)
     if link.is_dir() and not link.is_symlink():
         # The marts folder of a data dir published before versions existed.
         shutil.rmtree(link)
@@ -245,8 +247,7 @@ def activate_version(data_dir: Path, version: Version) -> None:
         if served:
             _swap_link(current, Path(VERSIONS_DIR) / served)
     _fixed_links(data_dir)
-    checkpoint("swap")
-    _swap_link(current, Path(VERSIONS_DIR) / version.version_id)
+    _swap_link(current, Path(VERSIONS_DIR) / version.version_id, fault_point="swap")
     fsync_path(data_dir)
     checkpoint("after_swap")
 
