@@ -7,6 +7,12 @@ import dagster as dg
 from dagster_project.ingest.assets import feed_assets, feed_loads_spec
 from dagster_project.ops.alerts import run_failure_alert
 from dagster_project.ops.failures import classify_failure_for_retry
+from dagster_project.ops.recovery import (
+    NIGHTLY_JOB_NAME,
+    NIGHTLY_START,
+    NIGHTLY_TIMEZONE,
+    nightly_run_watch,
+)
 from dagster_project.ops.resources import operations_resources
 from dagster_project.ops.retention import apply_retention
 from dagster_project.publish.assets import published_marts
@@ -19,15 +25,14 @@ from dagster_project.report.assets import REPORT_GROUP, performance_report
 from dagster_project.resources import (
     LandingResource,
     PseudonymiserResource,
+    RunLockResource,
     RunSettingsResource,
     WarehouseResource,
 )
 from dagster_project.scoring.assets import scoring_assets
 from dagster_project.settings import Settings, from_environment
 from dagster_project.transform.assets import IomDbtCliResource, dbt_model_assets
-from dagster_project.transform.project import DBT_EXECUTABLE, dbt_project
-
-NIGHTLY_JOB_NAME = "nightly_warehouse"
+from dagster_project.transform.project import DBT_GUARDED_EXECUTABLE, dbt_project
 
 # In process: DuckDB has one writer per file, so Python assets and dbt must take turns,
 # and one process avoids paying Dagster's start-up per step. The report is monthly, not nightly.
@@ -58,8 +63,8 @@ monthly_report_schedule = dg.ScheduleDefinition(
 nightly_schedule = dg.ScheduleDefinition(
     name="nightly_warehouse_schedule",
     job=nightly_job,
-    cron_schedule="0 2 * * *",
-    execution_timezone="Europe/London",
+    cron_schedule=f"{NIGHTLY_START.minute} {NIGHTLY_START.hour} * * *",
+    execution_timezone=NIGHTLY_TIMEZONE,
     default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Every night at 02:00 UK time, after the extracts have landed.",
 )
@@ -70,6 +75,7 @@ def build_resources(
 ) -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(data_dir=str(data_dir)),
+        "run_lock": RunLockResource(data_dir=str(data_dir)),
         "landing": LandingResource(landing_dir=str(landing_dir)),
         "pseudonymiser": PseudonymiserResource(key=pseudonym_key),
         "run_settings": RunSettingsResource(),
@@ -77,7 +83,7 @@ def build_resources(
         "dbt": IomDbtCliResource(
             project_dir=dbt_project,
             profiles_dir=str(dbt_project.profiles_dir),
-            dbt_executable=str(DBT_EXECUTABLE),
+            dbt_executable=str(DBT_GUARDED_EXECUTABLE),
         ),
     }
 
@@ -106,7 +112,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         ],
         jobs=[nightly_job, monthly_report_job],
         schedules=[nightly_schedule, monthly_report_schedule],
-        sensors=[run_failure_alert],
+        sensors=[run_failure_alert, nightly_run_watch],
         resources=resources_for(settings),
     )
 

@@ -52,6 +52,34 @@ class WarehouseResource(dg.ConfigurableResource):
             con.close()
 
 
+class RunLockResource(dg.ConfigurableResource):
+    """The data dir's one-writer lock, held from the run's first step to its last.
+
+    Every asset that writes the warehouse or publishes requires this resource. The nightly
+    job runs in process, where Dagster initialises a run's resources once, before the first
+    step, and tears them down after the last: so whatever starts the run (schedule, UI,
+    `iom run`, a test), the lock spans ingestion to publication, and a second run on the
+    same data dir fails at its start instead of replacing tables under the first.
+    """
+
+    data_dir: str
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[RunLockResource]:
+        from dagster_project.ops.errors import DataDirError
+        from dagster_project.ops.lock import WarehouseBusyError, warehouse_lock
+        from dagster_project.ops.recovery import recover_after
+
+        root = Path(self.data_dir).resolve()
+        try:
+            with warehouse_lock(root, context.run_id or "no-run") as died:
+                recover_after(root, died, context.instance, context.log)
+                yield self
+        except (WarehouseBusyError, DataDirError) as exc:
+            # One line for the operator, not a traceback: the lock file says who holds it.
+            raise dg.Failure(description=str(exc)) from None
+
+
 @dataclass(frozen=True)
 class FileEntry:
     rows: int
@@ -80,6 +108,8 @@ class LandingResource(dg.ConfigurableResource):
 
     def manifest(self) -> Manifest:
         path = self.root / MANIFEST_NAME
+        if path.is_symlink():
+            raise ManifestError(f"{path}: is a symbolic link; the landing folder takes real files")
         if not path.is_file():
             raise ManifestError(f"{path}: manifest missing from the landing folder")
         try:
@@ -88,13 +118,21 @@ class LandingResource(dg.ConfigurableResource):
                 name: FileEntry(rows=int(entry["rows"]), sha256=str(entry["sha256"]))
                 for name, entry in raw["files"].items()
             }
-            return Manifest(
+            manifest = Manifest(
                 extract_date=date.fromisoformat(raw["extract_date"]),
                 source=str(raw.get("source", "")),
                 files=files,
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise ManifestError(f"{path}: unreadable manifest ({exc})") from exc
+        today = date.today()
+        if manifest.extract_date > today:
+            # Published, a future extract would block every correct one after it.
+            raise ManifestError(
+                f"{path}: extract_date {manifest.extract_date} is after today ({today}): "
+                "fix the manifest (or the source system's clock) and land the extract again"
+            )
+        return manifest
 
 
 class PseudonymiserResource(dg.ConfigurableResource):

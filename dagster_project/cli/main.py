@@ -40,13 +40,29 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import traceback
+
+    from dagster_project.ops.errors import DataDirError, explain, preflight
     from dagster_project.ops.runner import run_pipeline
 
-    outcome = run_pipeline(
-        _data_dir(),
-        landing_dir=Path(args.landing) if args.landing else None,
-        as_of=args.as_of,
-    )
+    data_dir = _data_dir()
+    try:
+        preflight(data_dir)
+        outcome = run_pipeline(
+            data_dir,
+            landing_dir=Path(args.landing) if args.landing else None,
+            as_of=args.as_of,
+        )
+    except DataDirError as exc:
+        print(f"iom run: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        # Dagster's own storage (SQLite under the data dir) failing: one line, not a traceback.
+        reason = explain(traceback.format_exc(), data_dir)
+        if reason is None:
+            raise
+        print(f"iom run: {reason} ({type(exc).__name__})", file=sys.stderr)
+        return 2
     if outcome.success:
         print(f"Run {outcome.run_id} succeeded; marts published to {_data_dir()}")
         return 0
@@ -57,6 +73,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from dagster_project.publish.history import UnknownVersionError, audited_query
     from dagster_project.publish.published import NotPublishedError, format_table
 
@@ -65,6 +83,10 @@ def cmd_sql(args: argparse.Namespace) -> int:
     except (NotPublishedError, UnknownVersionError) as exc:
         print(exc, file=sys.stderr)
         return 2
+    except duckdb.Error as exc:
+        # Refused or wrong SQL: DuckDB's own first line says which (the attempt is audited).
+        print(f"query failed: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
     if result.columns:
         print(format_table(result.columns, result.rows))
         print(f"({len(result.rows)} rows)")
@@ -74,7 +96,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 def cmd_scorecard(args: argparse.Namespace) -> int:
     from dagster_project.presentation.scorecard import print_scorecard
 
-    return print_scorecard(_data_dir() / "analytics.duckdb")
+    return print_scorecard(_data_dir())
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -105,7 +127,7 @@ def cmd_live_cohort(args: argparse.Namespace) -> int:
     from dagster_project.publish.published import NotPublishedError
 
     try:
-        figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
+        figure = load_figure_b(_data_dir(), args.months)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -78,7 +78,7 @@ def run_services(data_dir: Path, host: str, port: int) -> int:
 
 
 def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> None:
-    from dagster_project.ops.audit import read_audit
+    from dagster_project.ops.audit import audit_path, read_audit, verify_audit
     from dagster_project.publish.history import UnknownVersionError, rollback, versions_table
 
     def cmd_ui(args: argparse.Namespace) -> int:
@@ -93,9 +93,12 @@ def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> No
         return 0
 
     def cmd_rollback(args: argparse.Namespace) -> int:
+        from dagster_project.ops.lock import WarehouseBusyError
+        from dagster_project.publish.versions import VersionIntegrityError
+
         try:
             version = rollback(data_dir(), args.version)
-        except UnknownVersionError as exc:
+        except (UnknownVersionError, VersionIntegrityError, WarehouseBusyError) as exc:
             print(exc, file=sys.stderr)
             return 2
         print(f"Published version {version.version_id} (as of {version.as_of}) again.")
@@ -103,6 +106,20 @@ def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> No
         return 0
 
     def cmd_audit(args: argparse.Namespace) -> int:
+        if args.verify:
+            verdict = verify_audit(data_dir())
+            if not verdict.intact:
+                print(
+                    f"audit log BROKEN at entry {verdict.first_broken}: {verdict.reason} "
+                    f"({audit_path(data_dir())}); entries before it are intact",
+                    file=sys.stderr,
+                )
+                return 1
+            unchained = f", {verdict.unchained} from before the chain" if verdict.unchained else ""
+            print(
+                f"audit log intact: {verdict.entries} entries{unchained}; head {verdict.head_hash}"
+            )
+            return 0
         entries = read_audit(data_dir(), args.limit)
         columns = ["audit_id", "logged_at", "os_user", "action", "rows_returned", "detail"]
         rows = [
@@ -120,3 +137,6 @@ def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> No
     back.add_argument("version", nargs="?", help="version id or prefix (default: the previous)")
     audit = add("audit", cmd_audit, "Show the audit log of queries and reports, newest first.")
     audit.add_argument("--limit", type=int, default=50)
+    audit.add_argument(
+        "--verify", action="store_true", help="check the hash chain; report the first broken entry"
+    )

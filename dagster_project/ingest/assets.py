@@ -11,12 +11,14 @@ from dagster_project.ingest.store import (
     replace_raw_table,
 )
 from dagster_project.ingest.validate import FeedFileError, read_feed
+from dagster_project.ops.faults import checkpoint
 from dagster_project.quality.results import CheckOutcome
 from dagster_project.quality.results import record as record_check
 from dagster_project.resources import (
     LandingResource,
     ManifestError,
     PseudonymiserResource,
+    RunLockResource,
     RunSettingsResource,
     WarehouseResource,
 )
@@ -41,6 +43,7 @@ def load_feed(
             "Pseudonymising with the public DEMO key: set IOM_PSEUDONYM_KEY for real data."
         )
     path = landing.root / feed.file_name
+    checkpoint("ingest")
     with warehouse.connect() as con:
         ensure_schemas(con)
         try:
@@ -121,6 +124,7 @@ def build_feed_asset(feed: Feed) -> dg.AssetsDefinition:
         landing: LandingResource,
         pseudonymiser: PseudonymiserResource,
         run_settings: RunSettingsResource,
+        run_lock: RunLockResource,  # held for the whole run (one writer per data dir)
     ) -> dg.MaterializeResult:
         return load_feed(context, feed, warehouse, landing, pseudonymiser, run_settings)
 

@@ -5,8 +5,12 @@ Nothing here keeps a value of a rejected row: a rejection says where (line, colu
 
 from __future__ import annotations
 
+import codecs
 import csv
-from collections.abc import Callable, Iterable, Mapping
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,6 +19,15 @@ from dagster_project.ingest.contract import Column, Feed, Kind, file_sha256
 from dagster_project.resources import FileEntry
 
 OPEN_ENDED = date.max
+# DuckDB `integer` (the type raw tables cast to) is 32 bits: a larger value would stop the load.
+INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
+# ASCII digits only: int() also takes "١٢", "1_000" and " 12 ", which DuckDB would not.
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+# No contract field comes near either limit; a longer one is a broken record, not data.
+MAX_FIELD_CHARS = 131_072
+MAX_LINE_BYTES = 1 << 20
+# How files that are not text at all begin: zip (xlsx, docx), OLE (xls), PDF, gzip.
+_BINARY_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x1f\x8b")
 
 
 class FeedFileError(Exception):
@@ -76,6 +89,10 @@ def _check_value(column: Column, text: str, extract_date: date) -> str | None:
             number = int(text)
         except ValueError:
             return "not an integer"
+        if not _INTEGER_TEXT.fullmatch(text):
+            return "not an integer (ASCII digits only)"
+        if not INT32_MIN <= number <= INT32_MAX:
+            return "integer out of range (32-bit)"
         if column.minimum is not None and number < column.minimum:
             return f"below the minimum of {column.minimum}"
         if column.maximum is not None and number > column.maximum:
@@ -137,6 +154,96 @@ def _overlapping_spells(rows: Iterable[tuple[int, Mapping[str, str]]]) -> list[R
     return rejections
 
 
+class _PhysicalLines:
+    """A feed's lines as text for csv.reader; what could not be read is noted by line number.
+
+    Bad UTF-8 becomes U+FFFD in the text and its byte offset in the file is kept; a line over
+    MAX_LINE_BYTES is skipped whole (never held in memory) and replaced by an empty line. The
+    row it belonged to is then quarantined: one bad value never stops the file.
+    """
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.number = 0
+        self.offset = 0
+        self.bad_byte_at: dict[int, int] = {}
+        self.too_long: set[int] = set()
+
+    def __iter__(self) -> Iterator[str]:
+        while raw := self.handle.readline(MAX_LINE_BYTES + 1):
+            self.number += 1
+            start = self.offset
+            self.offset += len(raw)
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := self.handle.readline(MAX_LINE_BYTES)) and not rest.endswith(b"\n"):
+                    self.offset += len(rest)
+                self.offset += len(rest)
+                self.too_long.add(self.number)
+                yield "\n"
+                continue
+            if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
+                # Excel's "CSV UTF-8" starts with a byte order mark: not part of the header.
+                raw, start = raw[len(codecs.BOM_UTF8) :], start + len(codecs.BOM_UTF8)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.bad_byte_at[self.number] = start + exc.start
+                yield raw.decode("utf-8", errors="replace")
+
+    def problem(self, first: int, last: int) -> str | None:
+        """Why the physical lines first..last (one record) could not be read, if they could not."""
+        for number in range(first, last + 1):
+            if number in self.too_long:
+                return f"line longer than {MAX_LINE_BYTES} bytes"
+            if number in self.bad_byte_at:
+                return f"not valid UTF-8 (byte offset {self.bad_byte_at[number]})"
+        return None
+
+
+def _refuse_unsafe_file(path: Path, name: str) -> None:
+    """Only a regular file, never followed through a link (it could point anywhere)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise FeedFileError(f"{name}: file missing from the landing folder {path.parent}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise FeedFileError(f"{name}: is a symbolic link; the landing folder takes real files only")
+    if not stat.S_ISREG(info.st_mode):
+        raise FeedFileError(f"{name}: not a regular file (a folder, pipe or device); refused")
+
+
+def _refuse_binary(path: Path, name: str) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if head.startswith(_BINARY_SIGNATURES) or b"\x00" in head:
+        raise FeedFileError(
+            f"{name}: not a text CSV file (binary content, e.g. a zip or Excel workbook "
+            "saved under a .csv name): export it as CSV (UTF-8) and land it again"
+        )
+
+
+def _header_problem(feed: Feed, found: list[str]) -> str:
+    """What is wrong with a header, naming contract columns only: the found text could be data."""
+    expected = feed.header
+    known = [c for c in found if c in expected]
+    if not known:
+        return (
+            f"no header row: none of the {len(found)} fields of line 1 is a column of the "
+            f"contract (expected {','.join(expected)})"
+        )
+    missing = [c for c in expected if c not in found]
+    unexpected = len(found) - len(known)
+    parts = [f"expected {','.join(expected)}"]
+    if missing:
+        parts.append(f"missing {','.join(missing)}")
+    if unexpected:
+        parts.append(f"{unexpected} field(s) that are not contract columns")
+    if not missing and not unexpected:
+        moved = [c for i, c in enumerate(found) if i >= len(expected) or expected[i] != c]
+        parts.append(f"columns out of order or repeated: {','.join(dict.fromkeys(moved))}")
+    return "; ".join(parts)
+
+
 def read_feed(
     path: Path,
     feed: Feed,
@@ -147,13 +254,13 @@ def read_feed(
 ) -> ValidatedFeed:
     """Validate one feed file; raise FeedFileError when the file as a whole is unusable."""
     name = feed.file_name
-    if not path.is_file():
-        raise FeedFileError(f"{name}: file missing from the landing folder {path.parent}")
+    _refuse_unsafe_file(path, name)
     if manifest_entry is None:
         raise FeedFileError(f"{name}: not listed in the landing folder's _manifest.json")
     actual_hash = file_sha256(path)
     if actual_hash != manifest_entry.sha256:
         raise FeedFileError(f"{name}: sha256 does not match the manifest (file changed in transit)")
+    _refuse_binary(path, name)
 
     pseudonym_cache: dict[tuple[str, str], str] = {}
 
@@ -177,21 +284,38 @@ def read_feed(
     rejections: list[Rejection] = []
     seen_keys: set[tuple[str, ...]] = set()
     rows_in = 0
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    with path.open("rb") as handle:
+        lines = _PhysicalLines(handle)
+        reader = csv.reader(lines)
+        try:
+            header = next(reader, None)
+        except csv.Error:
+            header = None
+        header_problem = lines.problem(1, max(reader.line_num, 1))
+        if header_problem:
+            raise FeedFileError(f"{name}: header line unreadable ({header_problem})")
         if header != feed.header:
-            raise FeedFileError(
-                f"{name}: wrong header (expected {','.join(feed.header)}; "
-                f"found {','.join(header or [])})"
-            )
+            raise FeedFileError(f"{name}: wrong header ({_header_problem(feed, header or [])})")
         width = len(feed.columns)
         while True:
             line = reader.line_num + 1
-            record = next(reader, None)
+            try:
+                record = next(reader, None)
+            except csv.Error as exc:
+                # The csv module's messages name the limit or character class, never the text.
+                rows_in += 1
+                rejections.append(Rejection(line, "*", f"unreadable CSV record ({exc})"))
+                continue
             if record is None:
                 break
             rows_in += 1
+            problem = lines.problem(line, reader.line_num)
+            if problem:
+                bad = [i for i, text in enumerate(record) if "\ufffd" in text]
+                column = feed.columns[bad[0]].name if bad and len(record) == width else "*"
+                rejections.append(Rejection(line, column, problem))
+                continue
             if len(record) != width:
                 rejections.append(
                     Rejection(line, "*", f"expected {width} fields, found {len(record)}")

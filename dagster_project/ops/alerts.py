@@ -9,7 +9,9 @@ from pathlib import Path
 import dagster as dg
 from dagster import DagsterEventType, DagsterInstance, DagsterRun
 from dagster._core.storage.tags import WILL_RETRY_TAG
+from dagster._utils.error import SerializableErrorInfo
 
+from dagster_project.ops.errors import explain
 from dagster_project.ops.failures import FAILURE_KIND_TAG, FailureKind, failed_blocking_checks
 from dagster_project.ops.resources import AlertResource
 from dagster_project.publish.versions import current_version_id, list_versions
@@ -41,6 +43,11 @@ ADVICE = {
         "permissions and that nothing else has data/warehouse.duckdb open, then re-run."
     ),
 }
+ADVICE[FailureKind.DEAD] = (
+    "The run's process ended without finishing (killed, out of memory, or the machine "
+    "stopped) and was marked failed. Its half-done work is not served: analysts still see "
+    "the version above. Check memory and disk (`df -h`, `dmesg`), then re-run."
+)
 RETRYING_ADVICE = (
     "The failure looks transient: Dagster re-runs it once automatically. Nothing to do unless "
     "the retry fails too (a second alert follows then)."
@@ -102,6 +109,14 @@ class Alert:
         }
 
 
+def _chain_text(error: SerializableErrorInfo | None) -> str:
+    parts = []
+    while error is not None:
+        parts.append(error.message)
+        error = error.cause or error.context
+    return "\n".join(parts)
+
+
 def _step_reasons(instance: DagsterInstance, run_id: str) -> dict[str, str]:
     reasons = {}
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
@@ -112,7 +127,9 @@ def _step_reasons(instance: DagsterInstance, run_id: str) -> dict[str, str]:
             reason = user.description
         elif failure.error:
             first_line = (failure.error.message.strip().splitlines() or [""])[0]
-            reason = f"{failure.error.cls_name}: {first_line}"
+            reason = explain(_chain_text(failure.error), "the data dir") or (
+                f"{failure.error.cls_name}: {first_line}"
+            )
         else:
             reason = "unknown error"
         reasons[event.step_key] = reason[:_REASON_LIMIT]
@@ -143,11 +160,48 @@ def build_alert(instance: DagsterInstance, run: DagsterRun, data_dir: Path) -> A
     )
 
 
+@dataclass
+class NoticeAlert:
+    """An alert about a run that is missing rather than failed (the nightly run did not start)."""
+
+    job: str
+    subject: str
+    reason: str
+    published: str
+    advice: str
+    will_retry: bool = False
+    logged_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def message(self) -> str:
+        return scrub(
+            "\n".join(
+                [
+                    f"{self.subject}.",
+                    self.reason,
+                    f"Analysts still see: {self.published}.",
+                    f"What to do: {self.advice}",
+                ]
+            )
+        )
+
+    def record(self) -> dict[str, object]:
+        return {
+            **{k: scrub(v) if isinstance(v, str) else v for k, v in asdict(self).items()},
+            "level": "error",
+            "message": self.message,
+        }
+
+
+def published_summary(data_dir: Path) -> str:
+    return _published_summary(data_dir)
+
+
 def alerts_log_path(data_dir: Path) -> Path:
     return Path(data_dir) / ALERTS_DIR / ALERTS_FILE
 
 
-def deliver(alert: Alert, channels: AlertResource, data_dir: Path) -> dict[str, str]:
+def deliver(alert: Alert | NoticeAlert, channels: AlertResource, data_dir: Path) -> dict[str, str]:
     """Append the alert to alerts.log and send it where configured; returns delivery errors.
 
     A run that Dagster retries is only logged: the retry's outcome is what a person needs.

@@ -26,10 +26,12 @@ class FailureKind(StrEnum):
     BAD_INPUT = "bad_input"
     DATA_QUALITY = "data_quality"
     TRANSIENT = "transient"
+    # The run's process ended without finishing (kill -9, OOM, power): found by ops/recovery.py.
+    DEAD = "dead"
 
     @property
     def retryable(self) -> bool:
-        return self is FailureKind.TRANSIENT
+        return self in (FailureKind.TRANSIENT, FailureKind.DEAD)
 
 
 def failed_blocking_checks(instance: DagsterInstance, run_id: str) -> list[str]:

@@ -11,7 +11,7 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from dagster_project.ops.audit import record_audit
 from dagster_project.ops.resources import RetentionResource
-from dagster_project.resources import WarehouseResource
+from dagster_project.resources import RunLockResource, WarehouseResource
 from dagster_project.transform.assets import run_target_path
 
 OPERATIONS_GROUP = "operations"
@@ -92,6 +92,7 @@ def apply_retention(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     retention: RetentionResource,
+    run_lock: RunLockResource,  # held for the whole run (one writer per data dir)
 ) -> dg.MaterializeResult:
     """Deletes quarantine and load-log rows, run records and dbt run folders past N days."""
     with warehouse.connect() as con:

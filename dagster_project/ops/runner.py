@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster._utils.error import SerializableErrorInfo
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
+from dagster_project.ops.errors import explain
 from dagster_project.ops.instance import instance_for
 
 
@@ -25,6 +28,7 @@ def run_config_for(
     resources: dict[str, dict] = {}
     if data_dir is not None:
         resources["warehouse"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
+        resources["run_lock"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
     if landing_dir is not None:
         resources["landing"] = {"config": {"landing_dir": str(Path(landing_dir).resolve())}}
     if as_of is not None:
@@ -35,7 +39,15 @@ def run_config_for(
     }
 
 
-def outcome_of(result: ExecuteInProcessResult) -> RunOutcome:
+def _chain_text(error: SerializableErrorInfo | None) -> str:
+    parts = []
+    while error is not None:
+        parts.append(error.message)
+        error = error.cause or error.context
+    return "\n".join(parts)
+
+
+def outcome_of(result: ExecuteInProcessResult, data_dir: Path | None = None) -> RunOutcome:
     """Success and the message of every failed step (a failed check names asset and check)."""
     failures = []
     for event in result.all_events:
@@ -43,10 +55,24 @@ def outcome_of(result: ExecuteInProcessResult) -> RunOutcome:
             error = event.step_failure_data.error
             user = event.step_failure_data.user_failure_data
             message = (user.description if user and user.description else None) or (
-                error.message.strip() if error else "unknown error"
+                _root_cause(error) if error else "unknown error"
             )
-            failures.append(f"{event.step_key}: {message}")
+            explained = explain(_chain_text(error), data_dir) if data_dir else None
+            failures.append(f"{event.step_key}: {explained or message}")
+        elif event.event_type == DagsterEventType.RESOURCE_INIT_FAILURE:
+            # The run stopped before its first step (e.g. another run holds the warehouse).
+            failures.append(f"run start: {_root_cause(event.event_specific_data.error)}")
     return RunOutcome(run_id=result.run_id, success=result.success, failures=failures)
+
+
+def _root_cause(error: SerializableErrorInfo | None) -> str:
+    """The innermost error's first line, without its class path: what a person can act on."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    first = (error.message.strip().splitlines() or [""])[0]
+    return re.sub(r"^[\w.]*(?:Error|Failure|Exception): ", "", first)
 
 
 def run_pipeline(
@@ -61,4 +87,4 @@ def run_pipeline(
         instance=instance or instance_for(data_dir),
         raise_on_error=False,
     )
-    return outcome_of(result)
+    return outcome_of(result, Path(data_dir).resolve())

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster_project.presentation.format import window
-from dagster_project.publish.published import connect_published
+from dagster_project.publish.published import open_published
 from dagster_project.transform.dbt_files import COHORT_COLUMNS, area_names
 
 SCHEMES = {"GENERIC": "GENERIC", "DV": "DV", "ALL": "total"}
@@ -136,11 +136,11 @@ def _dicts(con: Any, sql: str, params: list) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def load_figure_b(analytics_path: Path, months: int) -> FigureB:
+def load_figure_b(data_dir: Path, months: int, as_of: date | None = None) -> FigureB:
     """The last `months` month ends of the published cohort_monthly, with their windows."""
-    con = connect_published(analytics_path)
-    try:
-        con.execute("use marts")
+    detail = f"iom live-cohort --months {months}"
+    with open_published(data_dir, "live-cohort", detail, as_of=as_of) as read:
+        con = read.con
         month_ends = [
             r[0]
             for r in con.execute(
@@ -154,8 +154,7 @@ def load_figure_b(analytics_path: Path, months: int) -> FigureB:
             "select * from release_forecast where window_start = any(?)",
             [[m.replace(day=1) for m in month_ends]],
         )
-    finally:
-        con.close()
+        read.rows_returned = len(cohort) + len(forecast)
     return figure_b(cohort, forecast, months)
 
 

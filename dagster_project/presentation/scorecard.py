@@ -10,12 +10,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dagster_project.presentation.format import MISSING, scorecard_value
 from dagster_project.presentation.metrics import Metric, metric, section_order
-from dagster_project.publish.published import NotPublishedError, run_query
+from dagster_project.publish.published import NotPublishedError, open_published
 from dagster_project.transform.dbt_files import SCORECARD_COLUMNS
 
 SCORECARD_SQL = f"select {', '.join(SCORECARD_COLUMNS)} from scorecard"
@@ -100,10 +101,12 @@ def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def print_scorecard(analytics_path: Path) -> int:
+def print_scorecard(data_dir: Path, as_of: date | None = None) -> int:
     """Print the published scorecard; exit code 2 when nothing is published yet."""
     try:
-        result = run_query(analytics_path, SCORECARD_SQL)
+        with open_published(data_dir, "scorecard", "iom scorecard", as_of=as_of) as read:
+            result = read.query(SCORECARD_SQL)
+            read.rows_returned = len(result.rows)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2

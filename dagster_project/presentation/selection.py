@@ -4,9 +4,9 @@ a user already holds (to find their own people in it). Both are recorded in the 
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from dagster_project.ops.audit import record_audit
@@ -14,13 +14,10 @@ from dagster_project.publish.published import (
     NotPublishedError,
     QueryResult,
     format_table,
-    run_query,
+    open_published,
 )
-from dagster_project.publish.versions import current_version_id
 from dagster_project.resources import PseudonymiserResource
-
-ANALYTICS_FILE = "analytics.duckdb"
-PSEUDONYM_KEY_ENV = "IOM_PSEUDONYM_KEY"
+from dagster_project.settings import PSEUDONYM_KEY_ENV, pseudonym_key_value
 
 SELECTION_SQL = """
 select
@@ -43,26 +40,19 @@ order by rank
 """
 
 
-def selection_list(data_dir: Path, top: int | None) -> QueryResult:
+def selection_list(data_dir: Path, top: int | None, as_of: date | None = None) -> QueryResult:
     """The published selection list, highest rank first; logged with the rows returned."""
     sql = SELECTION_SQL + (f"limit {int(top)}" if top is not None else "")
-    detail = f"[version {current_version_id(data_dir)}] selection_candidates" + (
-        f" top {int(top)}" if top is not None else ""
-    )
-    try:
-        result = run_query(data_dir / ANALYTICS_FILE, sql)
-    except NotPublishedError:
-        raise
-    except Exception:
-        record_audit(data_dir, "selection", detail, None)
-        raise
-    record_audit(data_dir, "selection", detail, len(result.rows))
+    detail = "selection_candidates" + (f" top {int(top)}" if top is not None else "")
+    with open_published(data_dir, "selection", detail, as_of=as_of) as read:
+        result = read.query(sql)
+        read.rows_returned = len(result.rows)
     return result
 
 
-def print_selection(data_dir: Path, top: int | None) -> int:
+def print_selection(data_dir: Path, top: int | None, as_of: date | None = None) -> int:
     try:
-        result = selection_list(data_dir, top)
+        result = selection_list(data_dir, top, as_of)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -84,7 +74,7 @@ def print_pseudonyms(data_dir: Path, ids: list[str], kind: str) -> int:
 
     The audit log records how many ids were pseudonymised, never the ids or the key.
     """
-    pseudonymiser = PseudonymiserResource(key=os.environ.get(PSEUDONYM_KEY_ENV, ""))
+    pseudonymiser = PseudonymiserResource(key=pseudonym_key_value())
     if pseudonymiser.uses_demo_key:
         print(
             f"warning: {PSEUDONYM_KEY_ENV} is not set; these are pseudonyms under the public "

@@ -5,7 +5,12 @@ import dagster as dg
 from dagster_project.ingest.assets import feed_assets
 from dagster_project.publish.history import run_check_summary
 from dagster_project.publish.versions import activate_version, build_version, prune_versions
-from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.resources import (
+    LandingResource,
+    RunLockResource,
+    RunSettingsResource,
+    WarehouseResource,
+)
 from dagster_project.transform.assets import dbt_model_assets
 from dagster_project.transform.dbt_vars import run_dbt_vars
 
@@ -29,6 +34,7 @@ def published_marts(
     warehouse: WarehouseResource,
     landing: LandingResource,
     run_settings: RunSettingsResource,
+    run_lock: RunLockResource,  # held for the whole run (one writer per data dir)
 ) -> dg.MaterializeResult:
     as_of = run_settings.as_of_date(landing)
     checks = run_check_summary(context.instance, context.run_id)

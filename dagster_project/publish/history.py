@@ -7,18 +7,17 @@ from pathlib import Path
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from dagster_project.ops.audit import record_audit
-from dagster_project.publish.published import NotPublishedError, QueryResult, run_query
+from dagster_project.publish.published import QueryResult, open_published
 from dagster_project.publish.versions import (
-    ANALYTICS_FILE,
+    UnknownVersionError,
     Version,
     activate_version,
     current_version_id,
+    find_version,
     list_versions,
 )
 
-
-class UnknownVersionError(Exception):
-    """No published version matches what was asked for."""
+__all__ = ["UnknownVersionError", "audited_query", "rollback", "versions_table"]
 
 
 def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, int]:
@@ -35,17 +34,6 @@ def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, int]:
     return summary
 
 
-def find_version(data_dir: Path, ref: str) -> Version:
-    """A version by its id or an unambiguous prefix of it."""
-    matches = [v for v in list_versions(data_dir) if v.version_id.startswith(ref)]
-    exact = [v for v in matches if v.version_id == ref]
-    if exact or len(matches) == 1:
-        return (exact or matches)[0]
-    if not matches:
-        raise UnknownVersionError(f"no published version {ref!r}: see `iom versions`")
-    raise UnknownVersionError(f"{ref!r} matches {len(matches)} versions: give more of the id")
-
-
 def version_before_current(data_dir: Path) -> Version:
     versions = list_versions(data_dir)
     current = current_version_id(data_dir)
@@ -59,10 +47,18 @@ def version_before_current(data_dir: Path) -> Version:
 
 
 def rollback(data_dir: Path, ref: str | None = None) -> Version:
-    """Re-publish an earlier version atomically (default: the one before the current)."""
+    """Re-publish an earlier version atomically (default: the one before the current).
+
+    The version's checksums are verified first (activate_version): a version whose files
+    changed since publication is refused, and the served copy stays as it was.
+    """
+    from dagster_project.ops.lock import warehouse_lock
+
     version = find_version(data_dir, ref) if ref else version_before_current(data_dir)
-    previous = current_version_id(data_dir)
-    activate_version(data_dir, version)
+    # A rollback is a publication: never at the same time as a run's.
+    with warehouse_lock(data_dir, "rollback"):
+        previous = current_version_id(data_dir)
+        activate_version(data_dir, version)
     record_audit(
         data_dir,
         "rollback",
@@ -74,22 +70,9 @@ def rollback(data_dir: Path, ref: str | None = None) -> Version:
 
 def audited_query(data_dir: Path, sql: str, version_ref: str | None = None) -> QueryResult:
     """Read-only SQL on the published copy or a named version, logged with its row count."""
-    if version_ref:
-        version = find_version(data_dir, version_ref)
-        path, version_id = version.path / ANALYTICS_FILE, version.version_id
-    else:
-        path, version_id = data_dir / ANALYTICS_FILE, current_version_id(data_dir)
-    detail = f"[version {version_id}] {sql}"
-    try:
-        result = run_query(path, sql)
-    except NotPublishedError:
-        # Nothing to read, so nothing was read: not an access.
-        raise
-    except Exception:
-        # A failed attempt is still an access attempt: logged without a row count.
-        record_audit(data_dir, "sql", detail, None)
-        raise
-    record_audit(data_dir, "sql", detail, len(result.rows))
+    with open_published(data_dir, "sql", sql, version_ref=version_ref) as read:
+        result = read.query(sql)
+        read.rows_returned = len(result.rows)
     return result
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from dagster_project.publish.versions import ANALYTICS_FILE, MARTS_LINK, VERSION_INFO, list_versions
+from dagster_project.publish.published import NotPublishedError, open_published
+from dagster_project.publish.versions import UnknownVersionError
 
 REPORT_MARTS = (
     "scorecard",
@@ -40,50 +39,27 @@ class PublishedMarts:
         return self.tables.get(name)
 
 
-def analytics_file_for(data_dir: Path, as_of: date | None) -> Path:
-    """The published copy to report on: the current one, or the newest version as of a date."""
-    if as_of is None:
-        path = data_dir / ANALYTICS_FILE
-        if not path.is_file():
-            raise ReportSourceError(f"{path} does not exist yet: run `iom run` first")
-        return path
-    for version in list_versions(data_dir):
-        if version.as_of == as_of.isoformat():
-            return version.path / ANALYTICS_FILE
-    raise ReportSourceError(f"no published version as of {as_of} under {data_dir / 'versions'}")
-
-
-def _version_info(data_dir: Path, analytics_path: Path) -> tuple[date | None, str | None]:
-    """The as-of date and version id of a published file (its version.json)."""
-    # The served copy is a file swapped in beside the versions; the marts link says which.
-    link = data_dir / MARTS_LINK
-    if analytics_path != data_dir / ANALYTICS_FILE:
-        info_path = analytics_path.parent / VERSION_INFO
-    elif link.is_symlink():
-        info_path = link.resolve().parent / VERSION_INFO
-    else:
-        return None, None
-    if not info_path.is_file():
-        return None, None
-    info = json.loads(info_path.read_text())
-    return date.fromisoformat(info["as_of"]), info["version_id"]
-
-
 def load_published(data_dir: Path, as_of: date | None = None) -> PublishedMarts:
-    path = analytics_file_for(data_dir, as_of)
-    version_as_of, version_id = _version_info(data_dir, path)
-    marts = PublishedMarts(path=path, as_of=version_as_of, version_id=version_id)
-    con = duckdb.connect(str(path), read_only=True)
+    """The served version (or the newest one as of a date), through the one audited read path."""
+    detail = f"report as of {as_of}" if as_of else "report"
     try:
-        present = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        for name in REPORT_MARTS:
-            if name in present:
-                marts.tables[name] = con.execute(f"select * from marts.{name}").fetchdf()
-    finally:
-        con.close()
+        with open_published(data_dir, "report", detail, as_of=as_of) as read:
+            version = read.version
+            marts = PublishedMarts(
+                path=version.analytics_path,
+                as_of=date.fromisoformat(version.as_of),
+                version_id=version.version_id,
+            )
+            present = {
+                r[0]
+                for r in read.con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts'"
+                ).fetchall()
+            }
+            for name in REPORT_MARTS:
+                if name in present:
+                    marts.tables[name] = read.con.execute(f"select * from marts.{name}").fetchdf()
+            read.rows_returned = sum(len(t) for t in marts.tables.values())
+    except (NotPublishedError, UnknownVersionError) as exc:
+        raise ReportSourceError(str(exc)) from exc
     return marts

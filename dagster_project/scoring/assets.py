@@ -5,7 +5,12 @@ from collections.abc import Iterator
 import dagster as dg
 import pandas as pd
 
-from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.resources import (
+    LandingResource,
+    RunLockResource,
+    RunSettingsResource,
+    WarehouseResource,
+)
 from dagster_project.scoring.rrs import (
     AS_OF_RRS_TABLE,
     MONTHLY_RRS_TABLE,
@@ -40,7 +45,7 @@ _COLUMN_TYPES = {"value": "double", "numerator": "double", "denominator": "doubl
         "matrix version in force and under the newest version, with its components."
     ),
 )
-def rrs_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def rrs_scores(warehouse: WarehouseResource, run_lock: RunLockResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         compute_rrs(con)
         rows, scored, quantiles = con.execute(
@@ -107,7 +112,10 @@ POPULATION_DEPS = [
     ],
 )
 def population_rrs(
-    warehouse: WarehouseResource, landing: LandingResource, run_settings: RunSettingsResource
+    warehouse: WarehouseResource,
+    landing: LandingResource,
+    run_settings: RunSettingsResource,
+    run_lock: RunLockResource,
 ) -> Iterator[dg.MaterializeResult]:
     as_of = run_settings.as_of_date(landing)
     with warehouse.connect() as con:
@@ -187,7 +195,9 @@ def statistics_rows(spells: pd.DataFrame) -> pd.DataFrame:
         "entry scores, rank-biserial r, Hodges-Lehmann shift with bootstrap CI."
     ),
 )
-def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
+def scorecard_statistics(
+    warehouse: WarehouseResource, run_lock: RunLockResource
+) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         spells = con.execute(
             "select is_open, cohort_year, entry_score, mid_score, exit_score "

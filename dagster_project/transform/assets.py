@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -13,9 +14,16 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliInvocation, DbtCliResource, dbt_assets
 from packaging.version import Version
 
+from dagster_project.ops.faults import checkpoint
 from dagster_project.quality.results import record_dbt_tests
-from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.resources import (
+    LandingResource,
+    RunLockResource,
+    RunSettingsResource,
+    WarehouseResource,
+)
 from dagster_project.settings import WAREHOUSE_PATH_ENV
+from dagster_project.transform.child import PARENT_PID_ENV, PYTHON_ENV
 from dagster_project.transform.dbt_vars import run_dbt_vars
 from dagster_project.transform.in_process import dbt_in_process
 from dagster_project.transform.project import dbt_project
@@ -74,15 +82,22 @@ def run_target_path(run_id: str) -> Path:
 @contextmanager
 def _warehouse_path_for_dbt(path: Path) -> Iterator[None]:
     """profiles.yml reads the warehouse path from the environment of the dbt process."""
-    previous = os.environ.get(WAREHOUSE_PATH_ENV)
-    os.environ[WAREHOUSE_PATH_ENV] = str(path)
+    values = {
+        WAREHOUSE_PATH_ENV: str(path),
+        # For dbt_guarded / child.py: which python runs dbt, and which process it dies with.
+        PYTHON_ENV: sys.executable,
+        PARENT_PID_ENV: str(os.getpid()),
+    }
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if previous is None:
-            os.environ.pop(WAREHOUSE_PATH_ENV, None)
-        else:
-            os.environ[WAREHOUSE_PATH_ENV] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 # The Python scoring assets sit in the middle of the dbt graph (dbt -> python -> dbt -> python
@@ -182,11 +197,13 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
         warehouse: WarehouseResource,
         landing: LandingResource,
         run_settings: RunSettingsResource,
+        run_lock: RunLockResource,  # held for the whole run (one writer per data dir)
     ) -> Iterator[Any]:
         """dbt build (models, seeds and their tests) as of the run's as-of date."""
         as_of = run_settings.as_of_date(landing)
         dbt_vars = json.dumps(run_dbt_vars(as_of))
         verdicts: list[dg.AssetCheckResult] = []
+        checkpoint("dbt")
         try:
             with _warehouse_path_for_dbt(warehouse.warehouse_path):
                 for event in dbt.cli(

@@ -13,6 +13,8 @@ from dagster_project.settings import DBT_PROJECT_DIR
 
 # The venv's own dbt: cron, `iom run` and CI start without the venv on PATH.
 DBT_EXECUTABLE = Path(sys.executable).with_name("dbt")
+# What the nightly run's dbt steps call: the same dbt, killed by the kernel if the run dies.
+DBT_GUARDED_EXECUTABLE = Path(__file__).with_name("dbt_guarded")
 _FINGERPRINT_FILE = DBT_PROJECT_DIR / "target" / "project_fingerprint.txt"
 _PROJECT_GLOBS = (
     "dbt_project.yml",

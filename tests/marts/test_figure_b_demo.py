@@ -38,7 +38,7 @@ def demo(request: pytest.FixtureRequest) -> PipelineRun:
 
 
 def test_demo_figure_b_covers_sept_2018_to_march_2019(demo: PipelineRun, output_dir: Path):
-    figure = load_figure_b(demo.data_dir / "analytics.duckdb", months=7)
+    figure = load_figure_b(demo.data_dir, months=7)
     assert figure.month_ends == [
         date(2018, 9, 30),
         date(2018, 10, 31),

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
-from dagster import AssetKey
+from dagster import AssetKey, DagsterInstance
 
 from dagster_project.ops.audit import audit_path, read_audit
 from dagster_project.ops.instance import instance_for
@@ -165,3 +166,181 @@ def test_the_audit_log_refuses_updates_and_deletes(two_versions: TwoVersions):
         assert con.execute("select count(*) from audit_log").fetchone()[0] == count
     finally:
         con.close()
+
+
+# --- issue 18: analyst access enforced by the engine, audit chain, one switch, checksums ---
+
+# Each must be refused by DuckDB itself (enable_external_access=false, lock_configuration).
+FORBIDDEN = {
+    "read_text": "select * from read_text('/etc/passwd')",
+    "read_csv": "select * from read_csv('{landing}/arrests.csv')",
+    "glob": "select * from glob('{data}/*')",
+    "copy_to": "copy (select 1) to '{data}/written_by_analyst.csv'",
+    "copy_over_warehouse": "copy (select 1) to '{data}/warehouse.duckdb'",
+    "export": "export database '{data}/exported'",
+    "attach_warehouse": "attach '{data}/warehouse.duckdb' as w (read_only)",
+    "unlock": "set lock_configuration = false",
+    "external_on": "set enable_external_access = true",
+    "load_from_disk": "load '{data}/evil.duckdb_extension'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORBIDDEN))
+def test_sql_cannot_read_write_or_attach_any_file(two_versions: TwoVersions, name: str):
+    data_dir = two_versions.data_dir
+    landing = data_dir.parent / "april"
+
+    def files() -> dict[str, int]:
+        # Everything but the audit log, which records the attempt.
+        return {
+            str(p): p.lstat().st_mtime_ns
+            for p in data_dir.rglob("*")
+            if "audit" not in p.relative_to(data_dir).parts
+        }
+
+    before = files()
+    sql = FORBIDDEN[name].format(data=data_dir, landing=landing)
+    result = iom(data_dir, "sql", sql)
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("query failed: ")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert files() == before
+    entry = read_audit(data_dir, 1)[0]
+    assert (entry.action, entry.rows_returned) == ("sql", None)
+    assert entry.detail.endswith(sql)
+
+
+def test_every_read_path_is_audited(two_versions: TwoVersions):
+    from dagster_project.presentation.figure_b import load_figure_b
+    from dagster_project.presentation.scorecard import print_scorecard
+    from dagster_project.report.marts import load_published
+
+    data_dir = two_versions.data_dir
+    served = current_version_id(data_dir)
+    assert print_scorecard(data_dir) == 0
+    load_figure_b(data_dir, 3)
+    marts = load_published(data_dir)
+    report_as_of = load_published(data_dir, date(2019, 3, 31))
+    assert report_as_of.version_id == two_versions.first.version_id
+    entries = read_audit(data_dir, 4)[::-1]
+    assert [e.action for e in entries] == ["scorecard", "live-cohort", "report", "report"]
+    assert all(e.rows_returned and e.rows_returned > 0 for e in entries)
+    assert entries[2].detail.startswith(f"[version {served}]")
+    assert entries[3].detail.startswith(f"[version {two_versions.first.version_id}]")
+    assert marts.version_id == served
+
+
+def test_report_reads_are_engine_locked_too(two_versions: TwoVersions):
+    from dagster_project.publish.published import open_published
+
+    with open_published(two_versions.data_dir, "test", "locked?") as read:
+        with pytest.raises(duckdb.PermissionException):
+            read.con.execute("select * from read_text('/etc/passwd')")
+        with pytest.raises(duckdb.InvalidInputException, match="locked"):
+            read.con.execute("set enable_external_access = true")
+
+
+def test_analytics_and_marts_resolve_through_one_switch(two_versions: TwoVersions):
+    data_dir = two_versions.data_dir
+    assert os.readlink(data_dir / "analytics.duckdb") == "current/analytics.duckdb"
+    assert os.readlink(data_dir / "marts") == "current/marts"
+    served = current_version_id(data_dir)
+    assert os.readlink(data_dir / "current") == f"versions/{served}"
+    # Parquet keeps the marts' own types: a count is an integer, not a DOUBLE.
+    con = duckdb.connect()
+    parquet = dict(
+        con.execute(
+            f"select column_name, column_type from (describe select * from "
+            f"'{data_dir}/marts/cohort_monthly.parquet')"
+        ).fetchall()
+    )
+    con.close()
+    with duckdb.connect(str(data_dir / "analytics.duckdb"), read_only=True) as published:
+        table = dict(
+            published.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = 'cohort_monthly'"
+            ).fetchall()
+        )
+    assert table["live_cohort"] in ("BIGINT", "HUGEINT", "INTEGER")
+    assert parquet["live_cohort"] in ("BIGINT", "INTEGER")
+    widened = {c: t for c, t in table.items() if t in ("HUGEINT", "UHUGEINT")}
+    assert {c: parquet[c] for c in table if c not in widened} == {
+        c: t for c, t in table.items() if c not in widened
+    }
+
+
+def test_rollback_refuses_a_version_whose_files_changed(two_versions: TwoVersions, tmp_path):
+    import shutil
+
+    from dagster_project.publish.history import rollback
+    from dagster_project.publish.versions import VersionIntegrityError, verify_version
+
+    # A copy of the data dir, so the other tests keep their versions intact.
+    data_dir = tmp_path / "data"
+    shutil.copytree(two_versions.data_dir, data_dir, symlinks=True)
+    served = current_version_id(data_dir)
+    other = next(v for v in list_versions(data_dir) if v.version_id != served)
+    assert verify_version(other) == []
+    with (other.path / "marts" / "scorecard.parquet").open("r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\x00corrupt")
+    with pytest.raises(VersionIntegrityError, match=r"marts/scorecard.parquet changed"):
+        rollback(data_dir, other.version_id)
+    assert current_version_id(data_dir) == served
+    result = iom(data_dir, "rollback", other.version_id)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_audit_verify_reports_the_first_tampered_entry(two_versions: TwoVersions, tmp_path):
+    import shutil
+
+    from dagster_project.ops.audit import record_audit, verify_audit
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(two_versions.data_dir / "audit", data_dir / "audit")
+    for n in range(3):
+        record_audit(data_dir, "sql", f"select {n}", 1)
+    intact = iom(data_dir, "audit", "--verify")
+    assert intact.returncode == 0, intact.stderr
+    assert "audit log intact" in intact.stdout
+    entries = read_audit(data_dir, 3)  # newest first
+    target = entries[1].audit_id
+    con = sqlite3.connect(audit_path(data_dir))
+    # What a hostile user can do with the file: drop the trigger, edit, put the trigger back.
+    con.executescript(
+        "drop trigger audit_log_no_update;"
+        f"update audit_log set detail = 'select 42' where audit_id = {target};"
+    )
+    con.commit()
+    con.close()
+    assert verify_audit(data_dir).first_broken == target
+    broken = iom(data_dir, "audit", "--verify")
+    assert broken.returncode == 1
+    assert f"BROKEN at entry {target}" in broken.stderr
+
+    con = sqlite3.connect(audit_path(data_dir))
+    con.executescript(
+        f"drop trigger audit_log_no_delete; delete from audit_log where audit_id < {target};"
+    )
+    con.close()
+    assert verify_audit(data_dir).first_broken == target
+
+
+def test_a_second_run_fails_at_once_while_the_warehouse_is_held(
+    two_versions: TwoVersions, tmp_path
+):
+    from dagster_project.ops.lock import warehouse_lock
+
+    data_dir = two_versions.data_dir
+    served = current_version_id(data_dir)
+    landing = small_landing(tmp_path / "landing", date(2019, 5, 31), 3)
+    with warehouse_lock(data_dir, "holder-run"), DagsterInstance.ephemeral() as instance:
+        outcome = run_pipeline(data_dir, landing_dir=landing, instance=instance)
+    assert not outcome.success
+    message = " ".join(outcome.failures)
+    assert "another run (holder-run, pid" in message
+    assert f"pid {os.getpid()}, started at" in message
+    assert "holds the warehouse" in message
+    assert current_version_id(data_dir) == served
