@@ -20,7 +20,7 @@ def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_run(demo_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    """The default demo data (seed 2019, 484 nominals, extract 2019-03-31) run end to end."""
+    """The default demo (seed 33, 484 nominals, 20,000 others, extract 2019-03-31), run."""
     run = run_on(demo_landing, tmp_path_factory.mktemp("demo_data"))
     assert run.outcome.success, run.outcome.failures
     return run

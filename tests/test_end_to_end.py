@@ -22,7 +22,9 @@ from tests.pipeline import PipelineRun, run_on
 @pytest.fixture(scope="module")
 def bad_landing(tmp_path_factory: pytest.TempPathFactory) -> GenerationResult:
     landing = tmp_path_factory.mktemp("bad_demo") / "landing"
-    return generate_landing(landing, seed=7, nominals=500, bad_rows=0.02)
+    # A small population: enough to carry population rows (and their bad rows) through, and
+    # the identifier scan below is rows x identifiers.
+    return generate_landing(landing, seed=7, nominals=500, bad_rows=0.02, population=300)
 
 
 @pytest.fixture(scope="module")
