@@ -10,7 +10,8 @@ custody as (
 ),
 
 reference_dates as (
-    select month_end as status_date from months where is_month_complete
+    select month_end as status_date from months
+    where is_month_complete
     union
     select {{ as_of_date() }} as status_date
 ),
@@ -28,15 +29,15 @@ final as (
         custody.earliest_release_date
     from reference_dates
     inner join custody
-        on custody.custody_start_date <= reference_dates.status_date
+        on reference_dates.status_date >= custody.custody_start_date
         and (
             custody.actual_release_date is null
-            or custody.actual_release_date > reference_dates.status_date
+            or reference_dates.status_date < custody.actual_release_date
         )
     qualify row_number() over (
-        partition by reference_dates.status_date, custody.nominal_key
-        order by custody.custody_start_date desc, custody.custody_id desc
-    ) = 1
+            partition by reference_dates.status_date, custody.nominal_key
+            order by custody.custody_start_date desc, custody.custody_id desc
+        ) = 1
 )
 
 select * from final

@@ -45,20 +45,48 @@ status_at_month_end as (
 -- ALL counts distinct nominals over both schemes (and over the areas), not a sum of rows:
 -- each status row stands once per roll-up it belongs to (a portable grouping sets)
 status_by_rollup as (
-    select status_date, nominal_key, is_live, is_in_custody, is_watchlist, release_area,
-        scheme, area
+    select
+        status_date,
+        nominal_key,
+        is_live,
+        is_in_custody,
+        is_watchlist,
+        release_area,
+        scheme,
+        area
     from status_at_month_end
     union all
-    select status_date, nominal_key, is_live, is_in_custody, is_watchlist, release_area,
-        scheme, 'ALL' as area
+    select
+        status_date,
+        nominal_key,
+        is_live,
+        is_in_custody,
+        is_watchlist,
+        release_area,
+        scheme,
+        'ALL' as area
     from status_at_month_end
     union all
-    select status_date, nominal_key, is_live, is_in_custody, is_watchlist, release_area,
-        'ALL' as scheme, area
+    select
+        status_date,
+        nominal_key,
+        is_live,
+        is_in_custody,
+        is_watchlist,
+        release_area,
+        'ALL' as scheme,
+        area
     from status_at_month_end
     union all
-    select status_date, nominal_key, is_live, is_in_custody, is_watchlist, release_area,
-        'ALL' as scheme, 'ALL' as area
+    select
+        status_date,
+        nominal_key,
+        is_live,
+        is_in_custody,
+        is_watchlist,
+        release_area,
+        'ALL' as scheme,
+        'ALL' as area
     from status_at_month_end
 ),
 

@@ -17,7 +17,8 @@ custody as (
 ),
 
 month_ends as (
-    select month_end from months where is_month_complete
+    select month_end from months
+    where is_month_complete
 ),
 
 scored_months as (
@@ -36,12 +37,12 @@ open_spells as (
     from scored_months
     inner join spells
         on scored_months.nominal_key = spells.nominal_key
-        and spells.entry_date <= scored_months.month_end
-        and (spells.exit_date is null or spells.exit_date > scored_months.month_end)
+        and scored_months.month_end >= spells.entry_date
+        and (spells.exit_date is null or scored_months.month_end < spells.exit_date)
     qualify row_number() over (
-        partition by scored_months.nominal_key, scored_months.month_end
-        order by spells.entry_date desc, spells.spell_id
-    ) = 1
+            partition by scored_months.nominal_key, scored_months.month_end
+            order by spells.entry_date desc, spells.spell_id asc
+        ) = 1
 ),
 
 final as (

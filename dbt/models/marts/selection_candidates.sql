@@ -17,7 +17,8 @@ arrests as (
 ),
 
 open_spells as (
-    select distinct nominal_key from spells where is_open
+    select distinct nominal_key from spells
+    where is_open
 ),
 
 eligible as (
@@ -30,11 +31,14 @@ eligible as (
 
 -- int_spells keeps an exit only when it is on or before the as-of date
 ended_spells as (
-    select * from spells where not is_open
+    select * from spells
+    where not is_open
 ),
 
 previous_spells as (
-    select nominal_key, count(*) as previous_spells
+    select
+        nominal_key,
+        count(*) as previous_spells
     from ended_spells
     group by nominal_key
 ),
@@ -46,18 +50,22 @@ last_exits as (
         exit_reason as last_exit_reason
     from ended_spells
     qualify row_number() over (
-        partition by nominal_key order by exit_date desc, entry_date desc, spell_id desc
-    ) = 1
+            partition by nominal_key order by exit_date desc, entry_date desc, spell_id desc
+        ) = 1
 ),
 
 custody_at_as_of as (
-    select nominal_key, earliest_release_date
+    select
+        nominal_key,
+        earliest_release_date
     from custody
     where status_date = {{ as_of_date() }}
 ),
 
 last_arrests as (
-    select nominal_key, max(arrest_date) as last_arrest_date
+    select
+        nominal_key,
+        max(arrest_date) as last_arrest_date
     from arrests
     where arrest_date <= {{ as_of_date() }}
     group by nominal_key

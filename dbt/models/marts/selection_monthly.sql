@@ -22,13 +22,17 @@ month_ends as (
 ),
 
 eligible_people as (
-    select month_end, nominal_key
+    select
+        month_end,
+        nominal_key
     from scores
     where not is_on_iom and rrs >= {{ var('selection_threshold') }}
 ),
 
 eligible_counts as (
-    select month_end, count(*) as eligible
+    select
+        month_end,
+        count(*) as eligible
     from eligible_people
     group by month_end
 ),
@@ -40,19 +44,21 @@ entries as (
         spells.nominal_key
     from month_ends
     inner join spells
-        on spells.entry_date > month_ends.month_end
-        and spells.entry_date <= month_ends.next_month_end
+        on month_ends.month_end < spells.entry_date
+        and month_ends.next_month_end >= spells.entry_date
 ),
 
 -- open at m: entered on or before m, not exited by m (exits after the as-of date are not
 -- in int_spells)
 open_at_month_end as (
-    select distinct entries.month_end, entries.nominal_key
+    select distinct
+        entries.month_end,
+        entries.nominal_key
     from entries
     inner join spells
         on entries.nominal_key = spells.nominal_key
-        and spells.entry_date <= entries.month_end
-        and (spells.exit_date is null or spells.exit_date > entries.month_end)
+        and entries.month_end >= spells.entry_date
+        and (spells.exit_date is null or entries.month_end < spells.exit_date)
 ),
 
 classified as (
@@ -90,13 +96,16 @@ final as (
         cast(coalesce(eligible_counts.eligible, 0) as integer) as eligible,
         -- entries of a month that ends after the as-of date are not known yet
         cast(case when month_ends.next_month_end <= {{ as_of_date() }}
-            then coalesce(entry_counts.entered_next_month, 0) end as integer)
+                then coalesce(entry_counts.entered_next_month, 0)
+        end as integer)
             as entered_next_month,
         cast(case when month_ends.next_month_end <= {{ as_of_date() }}
-            then coalesce(entry_counts.entered_below_threshold, 0) end as integer)
+                then coalesce(entry_counts.entered_below_threshold, 0)
+        end as integer)
             as entered_below_threshold,
         cast(case when month_ends.next_month_end <= {{ as_of_date() }}
-            then coalesce(entry_counts.entries_next_month, 0) end as integer)
+                then coalesce(entry_counts.entries_next_month, 0)
+        end as integer)
             as entries_next_month
     from month_ends
     left join eligible_counts on month_ends.month_end = eligible_counts.month_end
