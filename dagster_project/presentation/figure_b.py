@@ -50,7 +50,7 @@ def load_figure_b(analytics_path: Path, months: int) -> FigureB:
         )
         cohort_rows = con.execute(
             f"select month_end, scheme, {', '.join(COHORT_COLUMNS)} from cohort_monthly "
-            "where month_end = any(?)",
+            "where month_end = any(?) and area = 'ALL'",
             [month_ends],
         ).fetchall()
         # the window shown under a month is the one starting on that month's first day

@@ -7,6 +7,7 @@ from dagster_project.publish.history import run_check_summary
 from dagster_project.publish.versions import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 from dagster_project.transform.assets import dbt_model_assets
+from dagster_project.transform.dbt_vars import run_dbt_vars
 
 PUBLISH_GROUP = "publication"
 
@@ -38,6 +39,7 @@ def published_marts(
         as_of,
         checks,
         extract_date=landing.manifest().extract_date,
+        dbt_vars=run_dbt_vars(as_of),
     )
     activate_version(warehouse.root, version)
     removed = prune_versions(warehouse.root, keep=warehouse.keep_versions)
@@ -48,6 +50,7 @@ def published_marts(
             "as_of": version.as_of,
             "tables": dg.MetadataValue.json(version.tables),
             "checks": dg.MetadataValue.json(version.checks),
+            "dbt_vars": dg.MetadataValue.json(version.dbt_vars or {}),
             "versions_pruned": len(removed),
             "path": dg.MetadataValue.path(str(warehouse.analytics_path)),
         }

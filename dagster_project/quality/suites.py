@@ -327,6 +327,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             {
                 "month_end": "DATE",
                 "scheme": "VARCHAR",
+                "area": "VARCHAR",
                 "live_cohort": "NUMBER",
                 "in_custody": "NUMBER",
                 "in_custody_release_city": "NUMBER",
@@ -336,8 +337,9 @@ def mart_suites(as_of: date) -> list[TableSuite]:
                 "live_plus_watchlist": "NUMBER",
             },
             (
-                unique_key("month_end", "scheme"),
+                unique_key("month_end", "scheme", "area"),
                 in_set("scheme", (*SCHEMES, "ALL")),
+                in_set("area", (*area_codes(), "ALL")),
                 *(
                     between(c, 0)
                     for c in ("live_cohort", "in_custody", "watchlist", "live_plus_watchlist")

@@ -397,6 +397,9 @@ def cohort_section(marts: PublishedMarts) -> Section:
     missing_section(section, marts)
     if cohort is None:
         return section
+    if "area" in cohort.columns:
+        # Figure B is the roll-up over areas (versions published before the area split lack it)
+        cohort = cohort[cohort["area"] == "ALL"]
     months = sorted(pd.to_datetime(cohort["month_end"]).unique())[-FIGURE_B_MONTHS:]
     by_scheme = {(pd.Timestamp(r["month_end"]), r["scheme"]): r for r in cohort.to_dict("records")}
 

@@ -1,10 +1,18 @@
 """The Python assets of the scoring group: RRS for every scoring point, scorecard statistics."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 import pandas as pd
 
-from dagster_project.resources import WarehouseResource
-from dagster_project.scoring.rrs import RRS_TABLE, compute_rrs
+from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.scoring.rrs import (
+    AS_OF_RRS_TABLE,
+    MONTHLY_RRS_TABLE,
+    RRS_TABLE,
+    compute_population_rrs,
+    compute_rrs,
+)
 from dagster_project.scoring.statistics import PairedTest, paired_test
 
 SCORING_GROUP = "scoring"
@@ -64,6 +72,69 @@ def rrs_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
             ),
             "rows_by_matrix_version": dg.MetadataValue.json(dict(versions)),
         }
+    )
+
+
+POPULATION_DEPS = [
+    dg.AssetKey(["intermediate", "int_months"]),
+    dg.AssetKey(["staging", "stg_convictions"]),
+    dg.AssetKey(["staging", "stg_arrests"]),
+    dg.AssetKey(["reference", "offence_weights"]),
+]
+
+
+@dg.multi_asset(
+    name="population_rrs",
+    group_name=SCORING_GROUP,
+    specs=[
+        dg.AssetSpec(
+            key=["scoring", "monthly_rrs"],
+            group_name=SCORING_GROUP,
+            kinds={"python", "duckdb"},
+            deps=POPULATION_DEPS,
+            description=(
+                "One row per person x month end of int_months with a score component > 0 "
+                "under the matrix version in force or the newest: the Reoffending Risk Score "
+                "of the whole population (nominals or not), with its components."
+            ),
+        ),
+        dg.AssetSpec(
+            key=["scoring", "as_of_rrs"],
+            group_name=SCORING_GROUP,
+            kinds={"python", "duckdb"},
+            deps=POPULATION_DEPS,
+            description=(
+                "One row per person with a conviction or an arrest: the Reoffending Risk "
+                "Score at the as-of date (which need not be a month end), with its components "
+                "and the score with every weapon uplift taken as 0 (selection)."
+            ),
+        ),
+    ],
+)
+def population_rrs(
+    warehouse: WarehouseResource, landing: LandingResource, run_settings: RunSettingsResource
+) -> Iterator[dg.MaterializeResult]:
+    as_of = run_settings.as_of_date(landing)
+    with warehouse.connect() as con:
+        compute_population_rrs(con, as_of)
+        months, people, rows = con.execute(
+            f"select count(distinct month_end), count(distinct nominal_key), count(*) "
+            f"from {MONTHLY_RRS_TABLE}"
+        ).fetchone()
+        scored, positive = con.execute(
+            f"select count(*), count(*) filter (where rrs > 0) from {AS_OF_RRS_TABLE}"
+        ).fetchone()
+    yield dg.MaterializeResult(
+        asset_key=["scoring", "monthly_rrs"],
+        metadata={
+            "dagster/row_count": rows,
+            "month_ends": months,
+            "people": people,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=["scoring", "as_of_rrs"],
+        metadata={"dagster/row_count": scored, "as_of": as_of.isoformat(), "rrs_over_0": positive},
     )
 
 
@@ -151,4 +222,4 @@ def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
     )
 
 
-scoring_assets = [rrs_scores, scorecard_statistics]
+scoring_assets = [rrs_scores, population_rrs, scorecard_statistics]
