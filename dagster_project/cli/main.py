@@ -9,7 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from dagster_project.cli.operations import add_operations_commands
-from dagster_project.demo.generator import DEFAULT_SEED, generate_landing
+from dagster_project.demo.generator import (
+    DEFAULT_IOM_EFFECT,
+    DEFAULT_POPULATION,
+    DEFAULT_SEED,
+    generate_landing,
+)
 from dagster_project.settings import from_environment
 
 
@@ -29,6 +34,8 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
         nominals=args.nominals,
         extract_date=args.extract_date,
         bad_rows=args.bad_rows,
+        population=args.population,
+        iom_effect=args.iom_effect,
     )
     total = sum(result.rows.values())
     print(f"Wrote {len(result.rows)} feeds ({total} rows) to {result.out_dir}")
@@ -155,6 +162,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--nominals", type=int, default=484)
     demo.add_argument("--extract-date", type=_iso_date, default=date(2019, 3, 31))
     demo.add_argument("--bad-rows", type=float, default=0.0, help="share of bad rows to inject")
+    demo.add_argument(
+        "--population",
+        type=int,
+        default=DEFAULT_POPULATION,
+        help="people besides the nominals (convictions, arrests and custody only)",
+    )
+    demo.add_argument(
+        "--iom-effect",
+        type=float,
+        default=DEFAULT_IOM_EFFECT,
+        help="factor on a nominal's offending rate while on IOM (1.0 = IOM does nothing)",
+    )
 
     run = add("run", cmd_run, "Materialise every asset once, in process, then publish.")
     run.add_argument("--landing", help="landing folder (default: IOM_LANDING_DIR)")

@@ -18,8 +18,20 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
+import numpy as np
+
+from dagster_project.demo.population import (
+    BLOCK as POPULATION_BLOCK,
+)
+from dagster_project.demo.population import (
+    OFFENCE_LAG_MEAN,
+    RELEASE_TYPES,
+    Justice,
+    simulate_block,
+)
+from dagster_project.demo.scores import Events, score_points
 from dagster_project.ingest.contract import (
     ABUSE_TYPES,
     MANIFEST_NAME,
@@ -30,9 +42,6 @@ from dagster_project.ingest.contract import (
 )
 from dagster_project.settings import SEEDS_DIR
 
-if TYPE_CHECKING:
-    import pandas as pd
-
 OFFENCE_WEIGHTS = SEEDS_DIR / "offence_weights.csv"
 
 # The generator writes what the ingestion contract reads: one definition of the feeds.
@@ -42,6 +51,21 @@ FEED_HEADERS: dict[str, tuple[str, ...]] = {f.file_name: tuple(f.header) for f i
 # (docs/demo-data.md, "Default seed").
 DEFAULT_SEED = 33
 BAD_ROWS_FILE = "_injected_bad_rows.json"
+# People besides the nominals (feeds.md: "default 20,000").
+DEFAULT_POPULATION = 20_000
+MAX_POPULATION = 5_000_000
+# The factor on a nominal's offending rate while a spell is open (1.0 = IOM does nothing),
+# calibrated against the published figures (docs/demo-data.md, "The IOM effect").
+DEFAULT_IOM_EFFECT = 0.5
+# Identifier ranges: nominals from NOM-0000001 in entry order, candidates the panel passed
+# over from NOM-1100001, the rest of the population from NOM-2000001 (bad rows use 8/9M).
+PASSED_OVER_BASE = 1_100_000
+POPULATION_BASE = 2_000_000
+# The GENERIC panel sees this many candidates per place, beyond the places, each month,
+# and judges them by log(1 + RRS) plus a term of this spread (some picks below 150).
+PANEL_OVERSAMPLE = 0.15
+PANEL_JUDGEMENT_SIGMA = 0.6
+NOMINAL_BLOCK = 5000
 
 AREAS = area_codes()
 OTHER_EXIT_REASONS = ("TRANSFERRED", "OTHER", "DECEASED")
@@ -71,10 +95,6 @@ INTAKE_DILUTION_PER_YEAR = 0.06
 DV_RATE_FACTOR = 0.55
 SELECTION_BOOST = 3.5
 SELECTION_BOOST_DAYS = 365
-P_IMPROVER = 0.92
-IMPROVER_FLOOR = (0.02, 0.25)
-NON_IMPROVER_FLOOR = (0.4, 0.9)
-POST_ENTRY_DECAY_DAYS = 30
 P_WEAPON_CARRIER = 0.2
 WEAPON_CARRIER_FACTOR = 4.0
 GROUP_WEAPON_SHARE = {
@@ -324,6 +344,7 @@ class _Custody:
     release: int
     area: str
     release_type: str
+    source: int  # the day of the arrest it follows from (thinning removes it with that arrest)
 
 
 @dataclass(slots=True)
@@ -333,13 +354,24 @@ class _Spell:
     exit: int | None = None
     reason: str = ""
 
+    def manages(self, day: int) -> bool:
+        # Offending after the entry day and before the exit is offending while managed;
+        # the entry day itself belongs to the history the panel selected on.
+        return self.entry < day and (self.exit is None or day < self.exit)
+
+
+# An arrest: (day, code index, weapon, keep draw); a conviction:
+# (conviction day, code index, weapon, offence day, day of the arrest it follows).
+_Arrest = tuple[int, int, bool, float]
+_Conviction = tuple[int, int, bool, int, int]
+
 
 @dataclass(slots=True)
 class _Nominal:
     area: str
     dv: bool
-    arrests: list[tuple[int, int, bool]]
-    convictions: list[tuple[int, int, bool]]
+    arrests: list[_Arrest]
+    convictions: list[_Conviction]
     custody: list[_Custody]
     spells: list[_Spell]
 
@@ -380,11 +412,14 @@ _NEVER = 10**9
 
 
 class _Offender:
-    """One nominal's offending and its consequences, simulated forward in time.
+    """One candidate's offending and its consequences, simulated forward in time.
 
-    Arrests are a Poisson process whose rate peaks in the year before selection and
-    then decays; nothing happens in custody. Most nominals are selected when
-    sentenced to custody for an index offence, so IOM manages them through the gate.
+    Arrests are a Poisson process at the person's own long-run rate, raised in the year
+    before the panel (a candidate is put forward *because* they are offending more than
+    usual) and back at their own level afterwards: regression to the mean. Nothing
+    happens in custody. Most are put forward when sentenced to custody for an index
+    offence, so IOM manages them through the gate. This is the latent history, as if
+    IOM did nothing; the IOM effect is applied afterwards by thinning (_thinned).
     """
 
     def __init__(
@@ -399,16 +434,13 @@ class _Offender:
         median = ARREST_RATE_MEDIAN * max(0.5, 1 - INTAKE_DILUTION_PER_YEAR * years_in)
         rate = math.exp(rng.gauss(math.log(median), ARREST_RATE_SIGMA)) / 365.25
         self.rate = rate * (DV_RATE_FACTOR if dv else 1.0)
-        improver = rng.random() < P_IMPROVER
-        self.floor = rng.uniform(*(IMPROVER_FLOOR if improver else NON_IMPROVER_FLOOR))
         self.weapon_factor = WEAPON_CARRIER_FACTOR if rng.random() < P_WEAPON_CARRIER else 0.5
-        self.arrests: list[tuple[int, int, bool]] = []
-        self.convictions: list[tuple[int, int, bool]] = []
+        self.arrests: list[_Arrest] = []
+        self.convictions: list[_Conviction] = []
         self.custody: list[_Custody] = []
 
     def run(self) -> None:
         rng, first_entry, extract = self.rng, self.first_entry, self.world.extract
-        rate, floor = self.rate, self.floor
         boost_from = first_entry - SELECTION_BOOST_DAYS
         index_day = (
             first_entry - rng.randint(*INDEX_ARREST_LEAD)
@@ -417,13 +449,8 @@ class _Offender:
         )
         t = first_entry - HISTORY_DAYS
         while True:
-            if t < boost_from:
-                activity = 1.0
-            elif t < first_entry:
-                activity = SELECTION_BOOST
-            else:
-                activity = floor + (1 - floor) * math.exp((first_entry - t) / POST_ENTRY_DECAY_DAYS)
-            t += 1 + int(rng.expovariate(rate * activity))
+            activity = SELECTION_BOOST if boost_from <= t < first_entry else 1.0
+            t += 1 + int(rng.expovariate(self.rate * activity))
             if t >= index_day:
                 t, index_day = index_day, _NEVER
                 if _custody_at(self.custody, t) is None:
@@ -443,38 +470,41 @@ class _Offender:
             (c for c in self.custody if c.start <= extract), key=lambda c: c.start
         )
 
+    def _offence_day(self, arrested: int) -> int:
+        return arrested - int(self.rng.expovariate(1 / OFFENCE_LAG_MEAN))
+
     def _arrest(self, t: int) -> None:
         rng, world = self.rng, self.world
         code = _pick(rng, self.mix)
         weapon = rng.random() < world.weapon_share[code] * self.weapon_factor
-        self.arrests.append((t, code, weapon))
+        self.arrests.append((t, code, weapon, rng.random()))
         u = rng.random()
         if u < P_REMAND:
             held = rng.randint(*REMAND_DAYS)
             if not _overlaps(self.custody, t, t + held):
                 self.custody.append(
-                    _Custody(t, held, t + held, t + held, self.area, "REMAND_ENDED")
+                    _Custody(t, held, t + held, t + held, self.area, "REMAND_ENDED", t)
                 )
         elif u < P_REMAND + P_CONVICTION:
             convicted = t + CONVICTION_LAG_MIN + int(rng.expovariate(1 / CONVICTION_LAG_MEAN))
             if convicted <= world.extract:
-                self.convictions.append((convicted, code, weapon))
+                self.convictions.append((convicted, code, weapon, self._offence_day(t), t))
                 if rng.random() < world.custody_prob[code]:
-                    self._sentence(convicted, world.sentence_median[code], weapon)
+                    self._sentence(convicted, world.sentence_median[code], weapon, t)
 
     def _index_offence(self, t: int) -> None:
-        """The offence that gets the nominal selected: convicted and jailed at entry."""
+        """The offence that gets the candidate put forward: convicted and jailed at entry."""
         rng = self.rng
         code = _pick(rng, self.mix)
         weapon = rng.random() < self.world.weapon_share[code] * self.weapon_factor
-        self.arrests.append((t, code, weapon))
+        self.arrests.append((t, code, weapon, rng.random()))
         convicted = self.first_entry - rng.randint(0, INDEX_CONVICTION_LEAD)
-        self.convictions.append((convicted, code, weapon))
+        self.convictions.append((convicted, code, weapon, self._offence_day(t), t))
         # Remand time counts towards the sentence, so the episode starts at arrest.
         start = t if rng.random() < P_INDEX_REMAND else convicted
-        self._sentence(start, INDEX_SENTENCE_MEDIAN, weapon)
+        self._sentence(start, INDEX_SENTENCE_MEDIAN, weapon, t)
 
-    def _sentence(self, start: int, median: float, weapon: bool) -> None:
+    def _sentence(self, start: int, median: float, weapon: bool, source: int) -> None:
         rng = self.rng
         median *= WEAPON_SENTENCE_FACTOR if weapon else 1.0
         sentence = int(rng.lognormvariate(math.log(median), SENTENCE_SIGMA))
@@ -482,11 +512,13 @@ class _Offender:
         earliest, release, how = _release(rng, start, sentence)
         # A sentence passed while already inside runs concurrently: no new episode.
         if not _overlaps(self.custody, start, release):
-            self.custody.append(_Custody(start, sentence, earliest, release, self.area, how))
+            self.custody.append(
+                _Custody(start, sentence, earliest, release, self.area, how, source)
+            )
             if rng.random() < P_RECALL:
-                self._recall(start + sentence, release)
+                self._recall(start + sentence, release, source)
 
-    def _recall(self, sentence_end: int, released: int) -> None:
+    def _recall(self, sentence_end: int, released: int, source: int) -> None:
         """Back inside for breaching the licence, until the sentence ends or parole."""
         rng = self.rng
         recalled = released + rng.randint(*RECALL_AFTER_DAYS)
@@ -498,114 +530,165 @@ class _Offender:
         if not _overlaps(self.custody, recalled, release):
             remaining = sentence_end - recalled
             self.custody.append(
-                _Custody(recalled, remaining, sentence_end, release, self.area, how)
+                _Custody(recalled, remaining, sentence_end, release, self.area, how, source)
             )
 
 
-class _Scorer:
-    """RRS of one nominal at any day, from prefix sums per matrix version."""
+def _thinned(
+    latent: _Nominal, spells: Sequence[_Spell], iom_effect: float
+) -> tuple[list[_Arrest], list[_Conviction], list[_Custody]]:
+    """The history with IOM's effect: each arrest while managed kept with chance iom_effect.
 
-    def __init__(
-        self,
-        matrix: OffenceMatrix,
-        arrests: list[tuple[int, int, bool]],
-        convictions: list[tuple[int, int, bool]],
-    ) -> None:
-        self._version_at = matrix.version_at
-        self._arrest_days = [a[0] for a in arrests]
-        self._conviction_days = [c[0] for c in convictions]
-        self._arrest_sums = [
-            _prefix_sums(arrests, w, u) for w, u in zip(matrix.weights, matrix.uplifts, strict=True)
-        ]
-        self._conviction_sums = [
-            _prefix_sums(convictions, w, u)
-            for w, u in zip(matrix.weights, matrix.uplifts, strict=True)
-        ]
-
-    def rrs(self, day: int) -> int:
-        v = self._version_at(day)
-        a, c = self._arrest_sums[v], self._conviction_sums[v]
-        a_hi = bisect.bisect_right(self._arrest_days, day)
-        a_lo = bisect.bisect_right(self._arrest_days, day - 365)
-        c_hi = bisect.bisect_right(self._conviction_days, day)
-        c_lo = bisect.bisect_right(self._conviction_days, day - 1826)
-        return (a[a_hi] - a[a_lo]) * (c[c_hi] - c[c_lo])
+    Thinning a Poisson process by a constant chance multiplies its rate by it, and the
+    keep draw is part of the latent history, so iom_effect changes nothing outside the
+    spells. A dropped arrest takes its conviction and custody with it.
+    """
+    dropped = {
+        a[0] for a in latent.arrests if a[3] >= iom_effect and any(s.manages(a[0]) for s in spells)
+    }
+    if not dropped:
+        return latent.arrests, latent.convictions, latent.custody
+    return (
+        [a for a in latent.arrests if a[0] not in dropped],
+        [c for c in latent.convictions if c[4] not in dropped],
+        [c for c in latent.custody if c.source not in dropped],
+    )
 
 
-def _prefix_sums(
-    events: list[tuple[int, int, bool]], weights: tuple[int, ...], uplifts: tuple[int, ...]
-) -> list[int]:
-    sums, total = [0], 0
-    for _, code, weapon in events:
-        total += weights[code] + (uplifts[code] if weapon else 0)
-        sums.append(total)
-    return sums
+@dataclass
+class _Candidate:
+    """A person put forward to the panel, and what happens to them."""
+
+    latent: _Nominal
+    rng: random.Random  # their own stream: reviews, PPIT and IDVA
+    entry_score: int = 0
+    pending: _Spell | None = None
 
 
-def _run_spell(
-    rng: random.Random, world: _World, spell: _Spell, scorer: _Scorer, custody: list[_Custody]
-) -> None:
-    """Review the spell about monthly until it ends or the extract date is reached."""
-    day, reviews = spell.entry, 0
-    while True:
-        day += rng.randint(*REVIEW_DAYS)
-        if day > world.extract:
-            return
-        reviews += 1
-        u = rng.random()
-        if u < P_OTHER_EXIT_PER_REVIEW:
-            reason = OTHER_EXIT_REASONS[_pick(rng, _OTHER_EXIT_CUM)]
-            if reason == "DECEASED" and _custody_at(custody, day) is not None:
-                reason = "OTHER"  # keeps every custody episode of the dead closed
-            spell.exit, spell.reason = day, reason
-            return
-        u -= P_OTHER_EXIT_PER_REVIEW
-        if spell.scheme == "DV" and reviews >= WASHOUT_MIN_REVIEWS and u < P_WASHOUT_PER_REVIEW:
-            spell.exit, spell.reason = day, "WASHOUT"
-            return
-        # Leaving on merit is judged at liberty: a low score inside proves nothing.
-        if reviews < SUCCESS_MIN_REVIEWS or _custody_at(custody, day) is not None:
-            continue
-        u = rng.random()
-        if u < P_SUCCESS_PER_REVIEW + P_DESELECT_PER_REVIEW:
-            score = scorer.rrs(day)
-            if score <= SUCCESS_THRESHOLD and u < P_SUCCESS_PER_REVIEW:
-                spell.exit, spell.reason = day, "SUCCESSFUL"
+class _Reviewer:
+    """Runs the spells of many nominals, scoring review days with the warehouse's RRS.
+
+    A spell is reviewed about monthly until it ends. The score-based exits need the
+    nominal's RRS on review days, which depends on the thinning up to that day only; so
+    each round walks every pending spell once to list the days it may need a score for
+    (with the rng state saved), scores them all in one compute_rrs call, and walks again
+    for real from the saved state. A spell that exits may start the next spell, which is
+    walked in the next round.
+    """
+
+    def __init__(self, world: _World, iom_effect: float) -> None:
+        self.world, self.iom_effect = world, iom_effect
+
+    def run(self, nominals: list[_Candidate]) -> None:
+        for c in nominals:
+            c.pending = _Spell("DV" if c.latent.dv else "GENERIC", c.latent.spells[0].entry)
+            c.latent.spells.clear()
+        pending = list(range(len(nominals)))
+        while pending:
+            histories = {}
+            points: list[tuple[int, int]] = []
+            states = {}
+            for i in pending:
+                c = nominals[i]
+                assert c.pending is not None
+                spells = [*c.latent.spells, c.pending]
+                histories[i] = _thinned(c.latent, spells, self.iom_effect)
+                states[i] = c.rng.getstate()
+                points += [(i, d) for d in self._walk(c, histories[i][2], None)]
+                c.rng.setstate(states[i])
+            events = Events()
+            for i in pending:
+                arrests, convictions, _ = histories[i]
+                events.add("arrest", i, arrests)
+                events.add("conviction", i, convictions)
+            people = np.asarray([p for p, _ in points], dtype=np.int64)
+            days = np.asarray([d for _, d in points], dtype=np.int64)
+            scores = score_points(OFFENCE_WEIGHTS, events, self.world.matrix.codes, people, days)
+            scored: dict[int, dict[int, int]] = {i: {} for i in pending}
+            for p, d, score in zip(people.tolist(), days.tolist(), scores.tolist(), strict=True):
+                scored[p][d] = score
+            next_round = []
+            for i in pending:
+                c = nominals[i]
+                assert c.pending is not None
+                spell = c.pending
+                for _ in self._walk(c, histories[i][2], scored[i]):
+                    pass
+                c.latent.spells.append(spell)
+                c.pending = self._next_spell(c, spell)
+                if c.pending is not None:
+                    next_round.append(i)
+            pending = next_round
+
+    def _walk(self, c: _Candidate, custody: list[_Custody], scores: dict[int, int] | None):
+        """Review c.pending; yields the days a score is needed (scores None) or decides."""
+        rng, world = c.rng, self.world
+        spell = c.pending
+        assert spell is not None
+        day, reviews = spell.entry, 0
+        while True:
+            day += rng.randint(*REVIEW_DAYS)
+            if day > world.extract:
                 return
-            if score <= DESELECT_THRESHOLD and u >= P_SUCCESS_PER_REVIEW:
-                spell.exit, spell.reason = day, "DESELECTED"
+            reviews += 1
+            u = rng.random()
+            if u < P_OTHER_EXIT_PER_REVIEW:
+                reason = OTHER_EXIT_REASONS[_pick(rng, _OTHER_EXIT_CUM)]
+                if reason == "DECEASED" and _custody_at(custody, day) is not None:
+                    reason = "OTHER"  # keeps every custody episode of the dead closed
+                if scores is not None:
+                    spell.exit, spell.reason = day, reason
                 return
+            u -= P_OTHER_EXIT_PER_REVIEW
+            if spell.scheme == "DV" and reviews >= WASHOUT_MIN_REVIEWS and u < P_WASHOUT_PER_REVIEW:
+                if scores is not None:
+                    spell.exit, spell.reason = day, "WASHOUT"
+                return
+            # Leaving on merit is judged at liberty: a low score inside proves nothing.
+            if reviews < SUCCESS_MIN_REVIEWS or _custody_at(custody, day) is not None:
+                continue
+            u = rng.random()
+            if u < P_SUCCESS_PER_REVIEW + P_DESELECT_PER_REVIEW:
+                if scores is None:
+                    yield day
+                    continue
+                score = scores[day]
+                if score <= SUCCESS_THRESHOLD and u < P_SUCCESS_PER_REVIEW:
+                    spell.exit, spell.reason = day, "SUCCESSFUL"
+                    return
+                if score <= DESELECT_THRESHOLD and u >= P_SUCCESS_PER_REVIEW:
+                    spell.exit, spell.reason = day, "DESELECTED"
+                    return
 
-
-_OTHER_EXIT_CUM = _cumulative(OTHER_EXIT_WEIGHTS)
-
-
-def _simulate_spells(
-    rng: random.Random, world: _World, nominal: _Nominal, first_entry: int
-) -> None:
-    scorer = _Scorer(world.matrix, nominal.arrests, nominal.convictions)
-    spell = _Spell("DV" if nominal.dv else "GENERIC", first_entry)
-    while True:
-        nominal.spells.append(spell)
-        _run_spell(rng, world, spell, scorer, nominal.custody)
-        if spell.exit is None or len(nominal.spells) == MAX_SPELLS or spell.reason == "DECEASED":
-            break
+    def _next_spell(self, c: _Candidate, spell: _Spell) -> _Spell | None:
+        rng, spells = c.rng, c.latent.spells
+        if spell.exit is None or len(spells) == MAX_SPELLS or spell.reason == "DECEASED":
+            return None
         if spell.reason == "WASHOUT" and rng.random() < P_WASHOUT_TO_GENERIC:
-            spell = _Spell("GENERIC", spell.exit)
-            continue
+            return _Spell("GENERIC", spell.exit)
         if rng.random() >= P_REENTRY[spell.reason]:
-            break
+            return None
         entry = spell.exit + REENTRY_GAP_MIN + int(rng.expovariate(1 / REENTRY_GAP_MEAN))
-        if entry > world.extract:
-            break
-        dv_again = nominal.dv and rng.random() < P_REENTER_DV
-        spell = _Spell("DV" if dv_again else "GENERIC", entry)
+        if entry > self.world.extract:
+            return None
+        dv_again = c.latent.dv and rng.random() < P_REENTER_DV
+        return _Spell("DV" if dv_again else "GENERIC", entry)
+
+
+def _finish(nominal: _Nominal, iom_effect: float) -> _Nominal:
+    """The recorded history: thinned by the spells, and nothing after a death."""
+    arrests, convictions, custody = _thinned(nominal, nominal.spells, iom_effect)
     last = nominal.spells[-1]
     if last.reason == "DECEASED":
         died = last.exit
-        nominal.arrests = [a for a in nominal.arrests if a[0] <= died]
-        nominal.convictions = [c for c in nominal.convictions if c[0] <= died]
-        nominal.custody = [c for c in nominal.custody if c.start <= died]
+        assert died is not None
+        arrests = [a for a in arrests if a[0] <= died]
+        convictions = [c for c in convictions if c[0] <= died]
+        custody = [c for c in custody if c.start <= died]
+    return _Nominal(nominal.area, nominal.dv, arrests, convictions, custody, nominal.spells)
+
+
+_OTHER_EXIT_CUM = _cumulative(OTHER_EXIT_WEIGHTS)
 
 
 class _Quota:
@@ -627,22 +710,57 @@ class _Quota:
         return True
 
 
-def _simulate_nominal(
-    rng: random.Random, world: _World, dv_quota: _Quota, first_entry: int
-) -> _Nominal:
+def _candidate(seed: int, number: int, world: _World, first_entry: int, dv: bool) -> _Candidate:
+    # Each candidate has their own stream, so iom_effect or one panel decision moves
+    # nobody else's history.
+    rng = random.Random(f"{seed}:candidate:{number}")
     area = AREAS[_pick(rng, _AREA_CUM)]
-    dv = first_entry >= world.dv_launch and dv_quota.take()
     offender = _Offender(rng, world, first_entry, dv, area)
     offender.run()
     for c in offender.custody:
         if rng.random() < P_RELEASE_ELSEWHERE:
             c.area = AREAS[rng.randrange(len(AREAS))]
-    nominal = _Nominal(area, dv, offender.arrests, offender.convictions, offender.custody, [])
-    _simulate_spells(rng, world, nominal, first_entry)
-    return nominal
+    spells = [_Spell("DV" if dv else "GENERIC", first_entry)]
+    latent = _Nominal(area, dv, offender.arrests, offender.convictions, offender.custody, spells)
+    return _Candidate(latent, rng)
 
 
 _AREA_CUM = _cumulative(AREA_WEIGHTS)
+
+
+def _panel(
+    rng: random.Random, world: _World, candidates: list[_Candidate], places: dict[int, int]
+) -> list[bool]:
+    """Which GENERIC candidates the monthly panels take, mostly from the top of the RRS.
+
+    Each month's panel fills its places from the month's candidates by score, with a
+    judgement of its own (a random term on the log score), so some picks fall below
+    the 150 threshold and some high scorers are passed over.
+    """
+    events = Events()
+    for i, c in enumerate(candidates):
+        events.add("arrest", i, c.latent.arrests)
+        events.add("conviction", i, c.latent.convictions)
+    entries = np.asarray([c.latent.spells[0].entry for c in candidates], dtype=np.int64)
+    scores = score_points(
+        OFFENCE_WEIGHTS, events, world.matrix.codes, np.arange(len(candidates)), entries
+    )
+    by_month: dict[int, list[tuple[float, int]]] = {}
+    for i, c in enumerate(candidates):
+        c.entry_score = int(scores[i])
+        month = _month_of(c.latent.spells[0].entry)
+        judged = math.log1p(c.entry_score) + rng.gauss(0.0, PANEL_JUDGEMENT_SIGMA)
+        by_month.setdefault(month, []).append((-judged, i))
+    taken = [False] * len(candidates)
+    for month, ranked in by_month.items():
+        for _, i in sorted(ranked)[: places.get(month, 0)]:
+            taken[i] = True
+    return taken
+
+
+def _month_of(day: int) -> int:
+    d = date.fromordinal(day)
+    return d.year * 12 + d.month - 1
 
 
 # --- Rows per feed --------------------------------------------------------------
@@ -664,6 +782,10 @@ class _Feeds:
 
     def add(self, name: str, line: str) -> None:
         self.buffers[name].append(line)
+
+    def add_many(self, name: str, lines: list[str]) -> None:
+        self.buffers[name].extend(lines)
+        self.counts[name] += len(lines)
 
     def next_key(self, name: str) -> int:
         self.counts[name] += 1
@@ -694,21 +816,23 @@ def _write_register(feeds: _Feeds, world: _World, nominal_id: str, nominal: _Nom
 
 def _write_offences(feeds: _Feeds, world: _World, nominal_id: str, nominal: _Nominal) -> None:
     codes, iso, base = world.matrix.codes, world.iso, world.date_base
-    for name, prefix, events in (
-        ("convictions.csv", "CV", nominal.convictions),
-        ("arrests.csv", "AR", nominal.arrests),
-    ):
-        buffer = feeds.buffers[name]
-        key = feeds.counts[name]
-        for day, code, weapon in events:
-            key += 1
-            flag = "Y" if weapon else "N"
-            dates = iso[day - base]
-            if prefix == "CV":
-                # The offence some weeks before the court (a fixed spread keeps the bytes seeded).
-                dates = f"{iso[max(day - base - (key * 37) % 90, 0)]},{dates}"
-            buffer.append(f"{prefix}-{key:07d},{nominal_id},{codes[code]},{dates},{flag}\n")
-        feeds.counts[name] = key
+    buffer = feeds.buffers["convictions.csv"]
+    key = feeds.counts["convictions.csv"]
+    for day, code, weapon, offence, _ in nominal.convictions:
+        key += 1
+        buffer.append(
+            f"CV-{key:07d},{nominal_id},{codes[code]},{iso[offence - base]},{iso[day - base]},"
+            f"{'Y' if weapon else 'N'}\n"
+        )
+    feeds.counts["convictions.csv"] = key
+    buffer = feeds.buffers["arrests.csv"]
+    key = feeds.counts["arrests.csv"]
+    for day, code, weapon, _ in nominal.arrests:
+        key += 1
+        buffer.append(
+            f"AR-{key:07d},{nominal_id},{codes[code]},{iso[day - base]},{'Y' if weapon else 'N'}\n"
+        )
+    feeds.counts["arrests.csv"] = key
 
 
 def _write_custody(feeds: _Feeds, world: _World, nominal_id: str, nominal: _Nominal) -> None:
@@ -807,6 +931,14 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "overlapping_spell",
     ),
     # Convictions, arrests and custody cover the whole population: no orphans there.
+    "arrests.csv": (
+        "missing_value",
+        "bad_date",
+        "unknown_code",
+        "unknown_enum",
+        "duplicate_key",
+        "future_date",
+    ),
     "convictions.csv": (
         "missing_value",
         "bad_date",
@@ -814,6 +946,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "unknown_enum",
         "duplicate_key",
         "future_date",
+        "offence_after_conviction",
     ),
     "custody_episodes.csv": (
         "missing_value",
@@ -844,11 +977,16 @@ _KINDS: dict[str, tuple[str, ...]] = {
     # A new (case, abuse_type) key needs a new abuse type or an unknown case.
     "idva_outcomes.csv": ("missing_value", "unknown_enum", "duplicate_key", "orphan_foreign_key"),
 }
-_KINDS["arrests.csv"] = _KINDS["convictions.csv"]
 
 _MISSING_COLUMNS: dict[str, tuple[str, ...]] = {
     "iom_register.csv": ("nominal_id", "scheme", "area", "entry_date"),
-    "convictions.csv": ("nominal_id", "offence_code", "conviction_date", "weapon_enabled"),
+    "convictions.csv": (
+        "nominal_id",
+        "offence_code",
+        "offence_date",
+        "conviction_date",
+        "weapon_enabled",
+    ),
     "arrests.csv": ("nominal_id", "offence_code", "arrest_date", "weapon_enabled"),
     "custody_episodes.csv": (
         "nominal_id",
@@ -863,7 +1001,7 @@ _MISSING_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _BAD_DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "iom_register.csv": ("entry_date",),
-    "convictions.csv": ("conviction_date",),
+    "convictions.csv": ("conviction_date", "offence_date"),
     "arrests.csv": ("arrest_date",),
     "custody_episodes.csv": ("custody_start_date", "earliest_release_date"),
     "ppit_assessments.csv": ("assessment_date",),
@@ -961,6 +1099,10 @@ def _apply_defect(ctx: _Injection, kind: str, row: dict[str, str], j: int) -> st
     elif kind == "closure_before_referral":
         column = "closure_date"
         row[column] = _shift(row["referral_date"], -1 - j % 30)
+    elif kind == "offence_after_conviction":
+        column = "offence_date"
+        convicted = date.fromisoformat(row["conviction_date"]).toordinal()
+        row[column] = date.fromordinal(min(ctx.extract, convicted + 1 + j % 30)).isoformat()
     elif kind == "bad_integer":
         column, values = _BAD_INTEGERS[file]
         row[column] = _rotate(values, cycle)
@@ -996,6 +1138,9 @@ def _fits(
         # Only a copy of someone's latest episode, which starts with it and ends no
         # later than their record does, cannot overlap another of their episodes.
         return following is None or following["nominal_id"] != row["nominal_id"]
+    if kind == "offence_after_conviction":
+        # The offence moves after the court but not past the extract (a second defect).
+        return date.fromisoformat(row["conviction_date"]).toordinal() < ctx.extract
     if kind != "overlapping_spell":
         return True
     # The copy starts the day after the original and ends before it does.
@@ -1066,10 +1211,16 @@ def generate_landing(
     nominals: int = 484,
     extract_date: date = date(2019, 3, 31),
     bad_rows: float = 0.0,
+    population: int = DEFAULT_POPULATION,
+    iom_effect: float = DEFAULT_IOM_EFFECT,
 ) -> GenerationResult:
     """Write a complete, seeded landing folder (seven feeds and a manifest)."""
     if not 1 <= nominals <= 1_000_000:
         raise ValueError("nominals must be between 1 and 1,000,000")
+    if not 0 <= population <= MAX_POPULATION:
+        raise ValueError(f"population must be between 0 and {MAX_POPULATION:,}")
+    if not 0.0 <= iom_effect <= 2.0:
+        raise ValueError("iom_effect is a factor on the offending rate between 0 and 2")
     if not 0.0 <= bad_rows <= 0.5:
         raise ValueError("bad_rows is a share of rows between 0 and 0.5")
     if extract_date < DATA_START + timedelta(days=180):
@@ -1079,18 +1230,9 @@ def generate_landing(
     rng = random.Random(seed)
     world = _build_world(extract_date)
     feeds = _Feeds(out_dir)
-    dv_quota, felt_safer = _Quota(rng, P_DV), _Quota(rng, FELT_SAFER_SHARE)
     try:
-        for number, first_entry in enumerate(_draw_first_entries(rng, world, nominals), start=1):
-            nominal = _simulate_nominal(rng, world, dv_quota, first_entry)
-            nominal_id = f"NOM-{number:07d}"
-            _write_register(feeds, world, nominal_id, nominal)
-            _write_offences(feeds, world, nominal_id, nominal)
-            _write_custody(feeds, world, nominal_id, nominal)
-            _write_ppit(rng, feeds, world, nominal_id, nominal)
-            _write_idva(rng, feeds, world, felt_safer, nominal_id, nominal)
-            if number % _Feeds.FLUSH_EVERY == 0:
-                feeds.flush()
+        _write_nominals(rng, seed, world, feeds, nominals, iom_effect)
+        _write_population(seed, world, feeds, population)
     finally:
         feeds.close()
     clean = dict(feeds.counts)
@@ -1105,6 +1247,172 @@ def generate_landing(
     elif bad_file.exists():
         bad_file.unlink()  # a stale list from an earlier run would describe other files
     return GenerationResult(out_dir, extract_date, rows, tuple(injected))
+
+
+def _write_nominals(
+    rng: random.Random, seed: int, world: _World, feeds: _Feeds, nominals: int, iom_effect: float
+) -> None:
+    """Candidates, monthly panels, spells, then every nominal's rows, a block of months at a time.
+
+    DV nominals are taken as put forward (the DV panel selects on risk to a partner, the
+    PPIT, not on the RRS); GENERIC places go to the best-judged of the month's candidates,
+    and the candidates passed over stay in the population.
+    """
+    dv_quota, felt_safer = _Quota(rng, P_DV), _Quota(rng, FELT_SAFER_SHARE)
+    entries = _draw_first_entries(rng, world, nominals)
+    is_dv = [day >= world.dv_launch and dv_quota.take() for day in entries]
+    generic = [day for day, dv in zip(entries, is_dv, strict=True) if not dv]
+    places: dict[int, int] = {}
+    for day in generic:
+        places[_month_of(day)] = places.get(_month_of(day), 0) + 1
+    extra = _draw_first_entries(rng, world, round(PANEL_OVERSAMPLE * len(generic)))
+    dv_entries = [day for day, dv in zip(entries, is_dv, strict=True) if dv]
+    put_forward = sorted([(d, False) for d in generic + extra] + [(d, True) for d in dv_entries])
+    reviewer = _Reviewer(world, iom_effect)
+    number = passed_over = 0
+    start = 0
+    while start < len(put_forward):
+        # A block ends at a month boundary, so that each panel sees its whole month.
+        end = min(len(put_forward), start + NOMINAL_BLOCK)
+        while end < len(put_forward) and _month_of(put_forward[end][0]) == _month_of(
+            put_forward[end - 1][0]
+        ):
+            end += 1
+        block = [
+            _candidate(seed, start + k, world, day, dv)
+            for k, (day, dv) in enumerate(put_forward[start:end])
+        ]
+        generic_block = [c for c in block if not c.latent.dv]
+        decisions = _panel(rng, world, generic_block, places)
+        taken = dict(zip(map(id, generic_block), decisions, strict=True))
+        chosen = [c for c in block if c.latent.dv or taken[id(c)]]
+        reviewer.run(chosen)
+        for c in chosen:
+            number += 1
+            nominal = _finish(c.latent, iom_effect)
+            nominal_id = f"NOM-{number:07d}"
+            _write_register(feeds, world, nominal_id, nominal)
+            _write_offences(feeds, world, nominal_id, nominal)
+            _write_custody(feeds, world, nominal_id, nominal)
+            _write_ppit(c.rng, feeds, world, nominal_id, nominal)
+            _write_idva(c.rng, feeds, world, felt_safer, nominal_id, nominal)
+        for c in generic_block:
+            if not taken[id(c)]:
+                passed_over += 1
+                person = f"NOM-{PASSED_OVER_BASE + passed_over:07d}"
+                _write_offences(feeds, world, person, c.latent)
+                _write_custody(feeds, world, person, c.latent)
+        feeds.flush()
+        start = end
+
+
+def _justice(world: _World) -> Justice:
+    import numpy as np
+
+    return Justice(
+        code_cum=np.asarray(world.generic_mix),
+        weapon_share=np.asarray(world.weapon_share),
+        custody_prob=np.asarray(world.custody_prob),
+        sentence_median=np.asarray(world.sentence_median),
+        p_remand=P_REMAND,
+        remand_days=REMAND_DAYS,
+        p_conviction=P_CONVICTION,
+        conviction_lag_min=CONVICTION_LAG_MIN,
+        conviction_lag_mean=CONVICTION_LAG_MEAN,
+        sentence_sigma=SENTENCE_SIGMA,
+        weapon_sentence_factor=WEAPON_SENTENCE_FACTOR,
+        sentence_max_days=SENTENCE_MAX_DAYS,
+        long_sentence_days=LONG_SENTENCE_DAYS,
+        p_hdc=P_HDC,
+        hdc_max_early_days=HDC_MAX_EARLY_DAYS,
+        p_parole=P_PAROLE,
+        p_end_of_sentence=P_END_OF_SENTENCE,
+        p_weapon_carrier=P_WEAPON_CARRIER,
+        weapon_carrier_factor=WEAPON_CARRIER_FACTOR,
+        area_cum=np.asarray(_AREA_CUM),
+        p_release_elsewhere=P_RELEASE_ELSEWHERE,
+        n_areas=len(AREAS),
+    )
+
+
+def _write_population(seed: int, world: _World, feeds: _Feeds, population: int) -> None:
+    """The people who are never nominals, a numpy block at a time (population.py)."""
+    import numpy as np
+
+    justice = _justice(world)
+    first_day = world.data_start - HISTORY_DAYS
+    iso = np.asarray(world.iso, dtype=object)
+    codes = np.asarray(world.matrix.codes, dtype=object)
+    flags = np.asarray(["N", "Y"], dtype=object)
+    areas = np.asarray(AREAS, dtype=object)
+    kinds = np.asarray(RELEASE_TYPES, dtype=object)
+    base = world.date_base
+    for number, offset in enumerate(range(0, population, POPULATION_BLOCK)):
+        size = min(POPULATION_BLOCK, population - offset)
+        block_rng = np.random.default_rng([seed, number])
+        block = simulate_block(block_rng, justice, size, first_day, world.extract)
+        ids = np.asarray(
+            [f"NOM-{POPULATION_BASE + offset + k + 1:07d}" for k in range(size)], dtype=object
+        )
+        a = block.arrests
+        key = feeds.counts["arrests.csv"]
+        feeds.add_many(
+            "arrests.csv",
+            [
+                f"AR-{key + k + 1:07d},{p},{c},{d},{w}\n"
+                for k, (p, c, d, w) in enumerate(
+                    zip(
+                        ids[a["person"]],
+                        codes[a["code"]],
+                        iso[a["day"] - base],
+                        flags[a["weapon"].astype(int)],
+                        strict=True,
+                    )
+                )
+            ],
+        )
+        v = block.convictions
+        key = feeds.counts["convictions.csv"]
+        feeds.add_many(
+            "convictions.csv",
+            [
+                f"CV-{key + k + 1:07d},{p},{c},{o},{d},{w}\n"
+                for k, (p, c, o, d, w) in enumerate(
+                    zip(
+                        ids[v["person"]],
+                        codes[v["code"]],
+                        iso[v["offence"] - base],
+                        iso[v["day"] - base],
+                        flags[v["weapon"].astype(int)],
+                        strict=True,
+                    )
+                )
+            ],
+        )
+        u = block.custody
+        released = u["release"] <= world.extract
+        release = np.where(released, iso[np.minimum(u["release"], world.extract) - base], "")
+        how = np.where(released, kinds[u["kind"]], "")
+        key = feeds.counts["custody_episodes.csv"]
+        feeds.add_many(
+            "custody_episodes.csv",
+            [
+                f"CU-{key + k + 1:07d},{p},{s},{n},{e},{r},{ar},{h}\n"
+                for k, (p, s, n, e, r, ar, h) in enumerate(
+                    zip(
+                        ids[u["person"]],
+                        iso[u["start"] - base],
+                        u["sentence"].tolist(),
+                        iso[u["earliest"] - base],
+                        release,
+                        areas[u["area"]],
+                        how,
+                        strict=True,
+                    )
+                )
+            ],
+        )
+        feeds.flush()
 
 
 def _inject_all(
@@ -1132,256 +1440,3 @@ def _write_manifest(out_dir: Path, extract_date: date, seed: int, rows: dict[str
     (out_dir / MANIFEST_NAME).write_text(
         json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
     )
-
-
-# --- Calibration ----------------------------------------------------------------
-# Headline figures recomputed from the written CSVs (not from the simulation's own
-# state) with the definitions of metrics.md. pandas is imported only here, so that
-# writing a landing folder does not pay for it.
-
-PUBLISHED: dict[str, str] = {
-    "unique nominals": "484",
-    "spells entering 2016 / 2017 / 2018": "133 / 156 / 179",
-    "on IOM (open spell)": "282",
-    "exited nominals": "229",
-    "successful exit % of exited spells": "44.8",
-    "re-entered nominals": "26",
-    "mean entry score": "340.5",
-    "mode entry band": "0-100",
-    "mean mid score": "150-175 (cohorts 149.8 / 175.5 / 173.7)",
-    "mean entry score 2016 / 2017 / 2018": "347 / 381 / 265",
-    "mean mid score 2016 / 2017 / 2018": "149.8 / 175.5 / 173.7",
-    "mid variance % 2016 / 2017 / 2018": "-56.8 / -53.9 / -34.4",
-    "mean exit score": "85.8",
-    "exit variance %": "-74.8",
-    "mode exit band": "0-100",
-    "mean reduction entry to exit": "-229.7",
-    "DV nominals": "49",
-    "DV washout nominals": "17",
-    "live GENERIC / DV, Sep-18": "240 / 44",
-    "in custody GENERIC / DV, Sep-18": "130 / 18",
-    "live GENERIC / DV, Mar-19": "222 / 43",
-    "in custody GENERIC / DV, Mar-19": "109 / 21",
-    "in custody releasing to City / County North, Mar-19": "91 / 39",
-    "watchlist Sep-18 / Mar-19": "180 / 191",
-    "releases due GENERIC, SEP-NOV .. MAR-MAY": "31 25 16 20 30 49 43",
-    "releases due DV, SEP-NOV .. MAR-MAY": "3 5 2 3 8 11 13",
-    "DV PPIT reduction %": "-42",
-    "closed IDVA cases": "36",
-    "felt safer %": "86",
-}
-_COHORTS = (2016, 2017, 2018)
-
-
-def calibrate(folder: Path) -> dict[str, float | str]:
-    """Headline figures of a landing folder, keyed like PUBLISHED."""
-    import pandas as pd
-
-    manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    as_of = pd.Timestamp(manifest["extract_date"])
-    feeds = {
-        name: pd.read_csv(folder / name, dtype=str, keep_default_na=False) for name in FEED_HEADERS
-    }
-    spells = _scored_spells(feeds, as_of)
-    return {
-        **_scorecard_figures(spells),
-        **_cohort_figures(spells, feeds["custody_episodes.csv"], as_of),
-        **_dv_service_figures(spells, feeds, as_of),
-    }
-
-
-def _rrs(feeds: dict[str, pd.DataFrame], nominal_ids: pd.Series, days: pd.Series) -> pd.Series:
-    """rrs(n, d) of metrics.md for each (nominal, day) pair, in the pairs' order."""
-    import numpy as np
-    import pandas as pd
-
-    matrix = pd.read_csv(
-        OFFENCE_WEIGHTS, usecols=["valid_from", "offence_code", "weight", "weapon_uplift"]
-    )
-    matrix["version"] = pd.to_datetime(matrix["valid_from"])
-    starts = np.sort(matrix["version"].unique())
-    points = pd.DataFrame({"nominal_id": nominal_ids.to_numpy(), "day": days.to_numpy()})
-    points["point"] = range(len(points))
-    points["version"] = starts[np.searchsorted(starts, points["day"].to_numpy(), "right") - 1]
-
-    def window_sum(feed: str, column: str, window: pd.DateOffset) -> pd.Series:
-        joined = points.merge(feeds[feed], on="nominal_id").merge(
-            matrix, on=["version", "offence_code"]
-        )
-        when = pd.to_datetime(joined[column])
-        joined = joined[(when > joined["day"] - window) & (when <= joined["day"])]
-        weight = joined["weight"] + joined["weapon_uplift"] * (joined["weapon_enabled"] == "Y")
-        return weight.groupby(joined["point"]).sum().reindex(points["point"], fill_value=0)
-
-    convictions = window_sum("convictions.csv", "conviction_date", pd.DateOffset(years=5))
-    arrests = window_sum("arrests.csv", "arrest_date", pd.DateOffset(months=12))
-    return pd.Series((convictions * arrests).to_numpy(), index=nominal_ids.index)
-
-
-def _scored_spells(feeds: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
-    import pandas as pd
-
-    spells = feeds["iom_register.csv"].copy()
-    spells["entry"] = pd.to_datetime(spells["entry_date"])
-    spells["exit"] = pd.to_datetime(spells["exit_date"].replace("", None))
-    spells["exited"] = spells["exit"].notna() & (spells["exit"] <= as_of)
-    end = spells["exit"].where(spells["exited"], as_of)
-    spells["mid"] = spells["entry"] + pd.to_timedelta((end - spells["entry"]).dt.days // 2, "D")
-    spells["entry_score"] = _rrs(feeds, spells["nominal_id"], spells["entry"])
-    spells["mid_score"] = _rrs(feeds, spells["nominal_id"], spells["mid"])
-    spells["exit_score"] = _rrs(feeds, spells["nominal_id"], end).where(spells["exited"])
-    return spells
-
-
-def _mode_band(scores: pd.Series) -> str:
-    counts = (scores.dropna() // 100).astype(int).value_counts()
-    low = int(counts[counts == counts.max()].index.min())
-    return f"{100 * low}-{100 * low + 100}"
-
-
-def _scorecard_figures(spells: pd.DataFrame) -> dict[str, float | str]:
-    exited = spells[spells["exited"]]
-    open_ids = set(spells.loc[~spells["exited"], "nominal_id"])
-    ordered = spells.sort_values(["nominal_id", "entry"])
-    ended_before = ordered.groupby("nominal_id")["exit"].transform(lambda s: s.shift().cummax())
-    cohort = spells["entry"].dt.year
-    by_cohort = [spells[cohort == year] for year in _COHORTS]
-    dv = spells[spells["scheme"] == "DV"]
-    return {
-        "unique nominals": spells["nominal_id"].nunique(),
-        "spells entering 2016 / 2017 / 2018": " / ".join(str(len(c)) for c in by_cohort),
-        "on IOM (open spell)": len(open_ids),
-        "exited nominals": exited.loc[~exited["nominal_id"].isin(open_ids), "nominal_id"].nunique(),
-        "successful exit % of exited spells": 100 * (exited["exit_reason"] == "SUCCESSFUL").mean(),
-        "re-entered nominals": ordered.loc[ordered["entry"] > ended_before, "nominal_id"].nunique(),
-        "mean entry score": spells["entry_score"].mean(),
-        "mode entry band": _mode_band(spells["entry_score"]),
-        "mean mid score": spells["mid_score"].mean(),
-        "mean entry score 2016 / 2017 / 2018": " / ".join(
-            f"{c['entry_score'].mean():.0f}" for c in by_cohort
-        ),
-        "mean mid score 2016 / 2017 / 2018": " / ".join(
-            f"{c['mid_score'].mean():.1f}" for c in by_cohort
-        ),
-        "mid variance % 2016 / 2017 / 2018": " / ".join(
-            f"{100 * (c['mid_score'].mean() / c['entry_score'].mean() - 1):.1f}" for c in by_cohort
-        ),
-        "mean exit score": exited["exit_score"].mean(),
-        "exit variance %": 100 * (exited["exit_score"].mean() / exited["entry_score"].mean() - 1),
-        "mode exit band": _mode_band(exited["exit_score"]),
-        "mean reduction entry to exit": (exited["exit_score"] - exited["entry_score"]).mean(),
-        "DV nominals": dv["nominal_id"].nunique(),
-        "DV washout nominals": dv.loc[dv["exit_reason"] == "WASHOUT", "nominal_id"].nunique(),
-    }
-
-
-def _cohort_figures(
-    spells: pd.DataFrame, custody: pd.DataFrame, as_of: pd.Timestamp
-) -> dict[str, float | str]:
-    """Figure B: the live cohort, custody, watchlist and releases due (cohort_monthly)."""
-    import pandas as pd
-
-    custody = custody.assign(
-        start=pd.to_datetime(custody["custody_start_date"]),
-        release=pd.to_datetime(custody["actual_release_date"].replace("", None)),
-        earliest=pd.to_datetime(custody["earliest_release_date"]),
-        sentence=custody["sentence_days"].astype(int),
-    )
-
-    def state(day: pd.Timestamp) -> pd.DataFrame:
-        open_then = spells[
-            (spells["entry"] <= day) & ~(spells["exit"].notna() & (spells["exit"] <= day))
-        ]
-        held = custody[
-            (custody["start"] <= day) & (custody["release"].isna() | (custody["release"] > day))
-        ]
-        merged = open_then[["nominal_id", "scheme"]].merge(held, on="nominal_id", how="left")
-        merged["watchlist"] = (merged["sentence"] > LONG_SENTENCE_DAYS) & (
-            merged["earliest"] > day + pd.DateOffset(months=6)
-        )
-        return merged
-
-    def split(frame: pd.DataFrame, column: str, values: tuple[str, ...]) -> str:
-        return " / ".join(str(int((frame[column] == v).sum())) for v in values)
-
-    figures: dict[str, float | str] = {}
-    watchlist = []
-    for label, day in (("Sep-18", "2018-09-30"), ("Mar-19", "2019-03-31")):
-        now = state(pd.Timestamp(day))
-        live = now[~now["watchlist"]]
-        held = live[live["start"].notna()]
-        figures[f"live GENERIC / DV, {label}"] = split(live, "scheme", ("GENERIC", "DV"))
-        figures[f"in custody GENERIC / DV, {label}"] = split(held, "scheme", ("GENERIC", "DV"))
-        watchlist.append(str(int(now["watchlist"].sum())))
-    figures["in custody releasing to City / County North, Mar-19"] = split(
-        held, "release_area", ("CITY", "COUNTY_NORTH")
-    )
-    figures["watchlist Sep-18 / Mar-19"] = " / ".join(watchlist)
-    due: dict[str, list[str]] = {"GENERIC": [], "DV": []}
-    for start in pd.date_range("2018-09-01", "2019-03-01", freq="MS"):
-        now = state(start)
-        in_window = (now["earliest"] >= start) & (now["earliest"] < start + pd.DateOffset(months=3))
-        for scheme, counts in due.items():
-            counts.append(str(int((in_window & (now["scheme"] == scheme)).sum())))
-    figures["releases due GENERIC, SEP-NOV .. MAR-MAY"] = " ".join(due["GENERIC"])
-    figures["releases due DV, SEP-NOV .. MAR-MAY"] = " ".join(due["DV"])
-    return figures
-
-
-def _dv_service_figures(
-    spells: pd.DataFrame, feeds: dict[str, pd.DataFrame], as_of: pd.Timestamp
-) -> dict[str, float | str]:
-    """dv_ppit_reduction_pct and the IDVA figures of metrics.md."""
-    import pandas as pd
-
-    ppit = feeds["ppit_assessments.csv"]
-    ppit = ppit.assign(
-        day=pd.to_datetime(ppit["assessment_date"]), score=ppit["ppit_score"].astype(int)
-    )
-    exited_dv = spells[(spells["scheme"] == "DV") & spells["exited"]]
-    pairs = exited_dv[["spell_id", "nominal_id", "entry", "exit"]].merge(ppit, on="nominal_id")
-    base = pairs[
-        (pairs["day"] >= pairs["entry"] - pd.Timedelta(days=90)) & (pairs["day"] <= pairs["exit"])
-    ]
-    first = base.sort_values("day").groupby("spell_id").first()[["day", "score"]]
-    later = pairs.merge(first, left_on="spell_id", right_index=True, suffixes=("", "_base"))
-    later = later[
-        (later["day"] > later["day_base"]) & (later["day"] <= later["exit"] + pd.Timedelta(days=28))
-    ]
-    last = later.sort_values("day").groupby("spell_id").last()
-    cases = feeds["idva_cases.csv"]
-    closed = cases[
-        (cases["closure_date"] != "") & (cases["closure_date"] <= as_of.strftime("%Y-%m-%d"))
-    ]
-    asked = closed[closed["felt_safer"] != ""]
-    return {
-        "DV PPIT reduction %": 100 * (last["score"].mean() / last["score_base"].mean() - 1),
-        "closed IDVA cases": len(closed),
-        "felt safer %": 100 * (asked["felt_safer"] == "Y").mean(),
-    }
-
-
-def _main(argv: list[str] | None = None) -> None:
-    import argparse
-    import tempfile
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, help="landing folder (default: a temporary one)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--nominals", type=int, default=484)
-    parser.add_argument("--extract-date", type=date.fromisoformat, default=date(2019, 3, 31))
-    parser.add_argument("--calibrate", action="store_true", help="print generated vs published")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as scratch:
-        out = args.out or Path(scratch)
-        result = generate_landing(out, args.seed, args.nominals, args.extract_date)
-        print(json.dumps(result.rows, indent=2))
-        if args.calibrate:
-            print("| figure | generated | published |\n|---|---|---|")
-            for name, value in calibrate(out).items():
-                shown = f"{value:.1f}" if isinstance(value, float) else value
-                print(f"| {name} | {shown} | {PUBLISHED[name]} |")
-
-
-if __name__ == "__main__":
-    _main()
