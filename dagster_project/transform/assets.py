@@ -79,7 +79,9 @@ def _warehouse_path_for_dbt(path: Path) -> Iterator[None]:
 # first-stage scoring assets (rrs_scores, and population_rrs writing monthly_rrs and as_of_rrs)
 # all read only first-stage models, so everything downstream of any of them is stage two.
 SCORED_MODELS = "source:scoring.rrs_scores+ source:scoring.monthly_rrs+ source:scoring.as_of_rrs+"
-SCORECARD_MODELS = "source:scoring.scorecard_statistics+"
+# impact_bootstrap reads a stage-two model (int_impact_spells), like scorecard_statistics reads
+# nominal_scores: the models after either are stage three.
+SCORECARD_MODELS = "source:scoring.scorecard_statistics+ source:scoring.impact_bootstrap+"
 
 
 def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
