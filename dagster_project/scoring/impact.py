@@ -86,13 +86,14 @@ def impact_bootstrap(warehouse: WarehouseResource) -> dg.MaterializeResult:
         )
         con.unregister("bootstrap_frame")
     overall = frame.set_index("breakdown").loc["all"]
+    bounds = {
+        name: None if pd.isna(overall[name]) else float(overall[name])
+        for name in ("effect_ci_low", "effect_ci_high")
+    }
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(frame),
             "matched_spells": int(overall["matched_spells"]),
-            "effect_ci_low": None if pd.isna(overall["effect_ci_low"]) else overall["effect_ci_low"],
-            "effect_ci_high": (
-                None if pd.isna(overall["effect_ci_high"]) else overall["effect_ci_high"]
-            ),
+            **bounds,
         }
     )
