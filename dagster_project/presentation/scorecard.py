@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dagster_project.presentation.impact import read_impact, significance_lines
 from dagster_project.publish.published import NotPublishedError, run_query
 
 SECTIONS = ["Process", "Recidivism", "Entry", "Mid", "Exit", "DVIOM", "Reduction", "Significance"]
@@ -89,8 +90,11 @@ def _sorted_metrics(metrics: set[str]) -> list[str]:
     return sorted(metrics, key=lambda m: (_ORDER.get(m, len(_ORDER)), m))
 
 
-def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Figure A: one block per section; breakdowns other than 'all' as columns."""
+def render_scorecard(
+    rows: Sequence[Mapping[str, Any]], impact_rows: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """Figure A: one block per section; breakdowns other than 'all' as columns. The
+    Significance section ends with the impact evaluation's naive and adjusted figures."""
     as_of = rows[0]["as_of"] if rows else None
     lines = [f"IOM at a glance (Figure A), as of {as_of}"]
     label_width = max(len(label) for label in LABELS.values()) + 2
@@ -103,6 +107,8 @@ def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
         for metric in _sorted_metrics(set(overall)):
             label = LABELS.get(metric, metric)
             lines.append(f"  {label:<{label_width}}{format_value(overall[metric])}")
+        if section == "Significance":
+            lines += significance_lines(impact_rows)
         broken_down = [r for r in section_rows if r["breakdown"] != "all"]
         if not broken_down:
             continue
@@ -125,5 +131,5 @@ def print_scorecard(analytics_path: Path) -> int:
         print(exc, file=sys.stderr)
         return 2
     rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-    print(render_scorecard(rows))
+    print(render_scorecard(rows, read_impact(analytics_path)))
     return 0

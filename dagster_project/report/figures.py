@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dagster_project.report import charts
+from dagster_project.report.impact import add_impact
 from dagster_project.report.marts import PublishedMarts
 from dagster_project.report.suppression import (
     COUNT_THRESHOLD,
@@ -326,6 +327,7 @@ def significance_section(marts: PublishedMarts) -> Section:
             ),
         )
     )
+    add_impact(section, marts)
     return section
 
 

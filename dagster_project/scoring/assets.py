@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.scoring.impact import impact_bootstrap
 from dagster_project.scoring.rrs import (
     AS_OF_RRS_TABLE,
     MONTHLY_RRS_TABLE,
@@ -13,7 +14,6 @@ from dagster_project.scoring.rrs import (
     compute_population_rrs,
     compute_rrs,
 )
-from dagster_project.scoring.impact import impact_bootstrap
 from dagster_project.scoring.statistics import PairedTest, paired_test
 
 SCORING_GROUP = "scoring"
