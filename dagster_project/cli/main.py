@@ -148,6 +148,12 @@ def cmd_selection(args: argparse.Namespace) -> int:
     return print_selection(_data_dir(), args.top)
 
 
+def cmd_impact(args: argparse.Namespace) -> int:
+    from dagster_project.presentation.impact import print_impact
+
+    return print_impact(_data_dir())
+
+
 def cmd_pseudonym(args: argparse.Namespace) -> int:
     from dagster_project.presentation.selection import print_pseudonyms, read_ids
 
@@ -206,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("--version", help="query this published version (id or prefix) instead")
 
     add("scorecard", cmd_scorecard, "Print the published scorecard.")
+    add("impact", cmd_impact, "Print the impact evaluation, naive and adjusted side by side.")
 
     selection = add("selection", cmd_selection, "Print the published selection list.")
     selection.add_argument("--top", type=int, help="only the N highest ranks")

@@ -89,7 +89,7 @@ def score_points(
             "create table reference.offence_weights as select * from read_csv(?, header = true,"
             " columns = {'matrix_version': 'integer', 'valid_from': 'date', 'valid_to': 'date',"
             " 'offence_code': 'varchar', 'offence_group': 'varchar', 'weight': 'integer',"
-            " 'weapon_uplift': 'integer'})",
+            " 'weapon_uplift': 'integer', 'neighbourhood_crime': 'varchar'})",
             [str(matrix_csv)],
         )
         convictions = events.frame("conviction", "conviction_date", codes)  # noqa: F841

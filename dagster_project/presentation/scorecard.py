@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dagster_project.presentation.format import MISSING, scorecard_value
+from dagster_project.presentation.impact import read_impact, significance_lines
 from dagster_project.presentation.metrics import Metric, metric, section_order
 from dagster_project.publish.published import NotPublishedError, open_published
 from dagster_project.transform.dbt_files import SCORECARD_COLUMNS
@@ -81,8 +82,11 @@ def figure_a(
     return out
 
 
-def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Figure A as text: one block per section; breakdowns other than 'all' as columns."""
+def render_scorecard(
+    rows: Sequence[Mapping[str, Any]], impact_rows: Sequence[Mapping[str, Any]] = ()
+) -> str:
+    """Figure A: one block per section; breakdowns other than 'all' as columns. The
+    Significance section ends with the impact evaluation's naive and adjusted figures."""
     as_of = rows[0]["as_of"] if rows else None
     lines = [f"IOM at a glance (Figure A), as of {as_of}"]
     sections = figure_a(rows)
@@ -91,6 +95,8 @@ def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
     for section in sections:
         lines += ["", section.title]
         lines += [f"  {m.label:<{label_width}}{value}" for m, value in section.overall]
+        if section.section == "Significance":
+            lines += significance_lines(impact_rows)
         if not section.broken_down:
             continue
         cells = [v for _, values in section.broken_down for v in values]
@@ -106,10 +112,11 @@ def print_scorecard(data_dir: Path, as_of: date | None = None) -> int:
     try:
         with open_published(data_dir, "scorecard", "iom scorecard", as_of=as_of) as read:
             result = read.query(SCORECARD_SQL)
-            read.rows_returned = len(result.rows)
+            impact_rows = read_impact(read)
+            read.rows_returned = len(result.rows) + len(impact_rows)
     except NotPublishedError as exc:
         print(exc, file=sys.stderr)
         return 2
     rows = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-    print(render_scorecard(rows))
+    print(render_scorecard(rows, impact_rows))
     return 0

@@ -223,6 +223,73 @@ RECONCILIATIONS = (
         (("marts", "selection_monthly"),),
     ),
     SqlCheck(
+        ("marts", "impact_evaluation"),
+        "impact_matched_plus_unmatched_is_treated",
+        "Per breakdown: matched_spells + unmatched_spells = treated_spells, and "
+        "reoffending_matched_spells <= reoffending_treated_spells <= treated_spells.",
+        """
+        with counts as (
+            select
+                breakdown,
+                max(value) filter (where metric = 'treated_spells') as treated,
+                max(value) filter (where metric = 'matched_spells') as matched,
+                max(value) filter (where metric = 'unmatched_spells') as unmatched,
+                max(value) filter (where metric = 'reoffending_treated_spells') as re_treated,
+                max(value) filter (where metric = 'reoffending_matched_spells') as re_matched
+            from marts.impact_evaluation
+            group by breakdown
+        ),
+        wrong as (
+            select breakdown from counts
+            where matched + unmatched is distinct from treated
+                or not (re_matched <= re_treated and re_treated <= treated)
+                or treated is null
+        )
+        select count(*) = 0 and (select count(distinct breakdown) from counts) = 3,
+            count(*) || ' breakdowns where matched + unmatched <> treated'
+        from wrong
+        """,
+        (("marts", "impact_evaluation"),),
+    ),
+    SqlCheck(
+        ("marts", "impact_evaluation"),
+        "impact_rates_0_to_100",
+        "Every reoffending rate (unit pct) lies in 0-100.",
+        """
+        select count(*) = 0, count(*) || ' reoffending rates outside 0-100'
+        from marts.impact_evaluation
+        where metric in ('reoffending_rate_treated', 'reoffending_rate_expected')
+            and not (value between 0 and 100)
+        """,
+        (("marts", "impact_evaluation"),),
+    ),
+    SqlCheck(
+        ("marts", "impact_evaluation"),
+        "impact_effect_is_observed_minus_expected",
+        "Per breakdown: mean_effect = mean_observed_change - mean_expected_change (to 1e-6), "
+        "and all three empty together.",
+        """
+        with means as (
+            select
+                breakdown,
+                max(value) filter (where metric = 'mean_observed_change') as observed,
+                max(value) filter (where metric = 'mean_expected_change') as expected,
+                max(value) filter (where metric = 'mean_effect') as effect
+            from marts.impact_evaluation
+            group by breakdown
+        ),
+        wrong as (
+            select breakdown from means
+            where abs(observed - expected - effect) > 1e-6
+                or (observed is null) <> (effect is null)
+                or (expected is null) <> (effect is null)
+        )
+        select count(*) = 0, count(*) || ' breakdowns where effect <> observed - expected'
+        from wrong
+        """,
+        (("marts", "impact_evaluation"),),
+    ),
+    SqlCheck(
         ("marts", "dv_outcomes"),
         "pct_sums_to_100",
         "Outcome percentages add up to 100 for every abuse type with closed cases.",

@@ -136,3 +136,43 @@ def cohort_scores_chart(
         )
     fig.tight_layout()
     return _svg(fig)
+
+
+def impact_chart(
+    schemes: Sequence[str],
+    observed: Sequence[float | None],
+    expected: Sequence[float | None],
+    effect: Sequence[float | None],
+    effect_ci: Sequence[tuple[float | None, float | None]],
+) -> str:
+    """Per scheme: the observed (naive) change, the change the comparison expects, and their
+    difference (the adjusted effect) with its 95% bootstrap interval, in RRS points."""
+    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    series = {
+        "observed change (naive)": observed,
+        "expected change (comparison)": expected,
+        "difference (adjusted effect)": effect,
+    }
+    width = 0.8 / len(series)
+    for index, (colour, (name, values)) in enumerate(zip(PALETTE, series.items(), strict=False)):
+        xs = [i + (index - 1) * width for i in range(len(schemes))]
+        ax.bar(
+            xs, [0.0 if v is None else float(v) for v in values], width, color=colour, label=name
+        )
+        if index == 2:
+            for x, value, (low, high) in zip(xs, values, effect_ci, strict=True):
+                if value is not None and low is not None and high is not None:
+                    ax.errorbar(
+                        x,
+                        value,
+                        yerr=[[value - low], [high - value]],
+                        fmt="none",
+                        ecolor="#222",
+                        capsize=3,
+                    )
+    ax.axhline(0, color="#444", linewidth=0.8)
+    ax.set_xticks(range(len(schemes)), schemes)
+    ax.set_ylabel("change in RRS (points)")
+    ax.set_title("Observed vs expected change, and the difference (95% CI)", loc="left")
+    ax.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=8)
+    return _svg(fig)

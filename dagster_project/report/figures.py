@@ -30,6 +30,7 @@ from dagster_project.presentation.format import (
 from dagster_project.presentation.metrics import Metric, metric
 from dagster_project.presentation.scorecard import FigureASection, figure_a
 from dagster_project.report import charts
+from dagster_project.report.impact import add_impact
 from dagster_project.report.marts import PublishedMarts
 from dagster_project.report.suppression import (
     COUNT_THRESHOLD,
@@ -285,6 +286,7 @@ def significance_section(marts: PublishedMarts) -> Section:
             + incomplete_cohort_caveat(card),
         )
     )
+    add_impact(section, marts)
     return section
 
 

@@ -19,6 +19,7 @@ REPORT_MARTS = (
     "release_forecast_accuracy",
     "dv_outcomes",
     "dv_outcomes_publishable",
+    "impact_evaluation",
 )
 
 

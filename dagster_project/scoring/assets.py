@@ -11,6 +11,7 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
+from dagster_project.scoring.impact import impact_bootstrap
 from dagster_project.scoring.rrs import (
     AS_OF_RRS_TABLE,
     MONTHLY_RRS_TABLE,
@@ -93,7 +94,8 @@ POPULATION_DEPS = [
             kinds={"python", "duckdb"},
             deps=POPULATION_DEPS,
             description=(
-                "One row per person x month end of int_months with a score component > 0 "
+                "One row per person x month end of M (int_months) or the month end before it "
+                "(a baseline of impact_evaluation) with a score component > 0 "
                 "under the matrix version in force or the newest: the Reoffending Risk Score "
                 "of the whole population (nominals or not), with its components."
             ),
@@ -226,4 +228,4 @@ def scorecard_statistics(
     )
 
 
-scoring_assets = [rrs_scores, population_rrs, scorecard_statistics]
+scoring_assets = [rrs_scores, population_rrs, scorecard_statistics, impact_bootstrap]

@@ -192,10 +192,20 @@ _SCORED_POINTS_SQL = scored_points_sql(
 # +weight / -weight pair on a month index, running sums per person and version give the
 # components from one change to the next, and only runs with a component > 0 are expanded to
 # month ends: no event x month join, so the work grows with the output, not events x 60.
+# The grid is M plus the month end before it: the baseline month of a spell entering in M's
+# first month lies there (impact_evaluation), and its score must come from this one
+# definition. monthly_scores keeps only M.
 _MONTH_GRID_SQL = """
 create or replace temp table month_grid as
-with months as (
-    select month_end from intermediate.int_months where is_month_complete
+with complete_months as (
+    select month_start, month_end from intermediate.int_months where is_month_complete
+),
+
+months as (
+    select month_end from complete_months
+    union all
+    select cast(min(month_start) - interval 1 day as date) from complete_months
+    having count(*) > 0
 ),
 
 versions as (
@@ -483,7 +493,7 @@ def as_of_rrs_sql(as_of: date) -> list[str]:
 
 
 def compute_population_rrs(con: duckdb.DuckDBPyConnection, as_of: date) -> None:
-    """scoring.monthly_rrs (person x month end of int_months with a component > 0) and
+    """scoring.monthly_rrs (person x month end of M or the one before, component > 0) and
     scoring.as_of_rrs (person x as-of date), from the same weighted events as compute_rrs.
     """
     for statement in monthly_rrs_sql():

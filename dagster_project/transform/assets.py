@@ -112,6 +112,7 @@ STAGE_NAMES = {
     ("rrs_scores",): "iom_dbt_scored_models",
     ("as_of_rrs", "monthly_rrs", "rrs_scores"): "iom_dbt_scored_models",
     ("scorecard_statistics",): "iom_dbt_scorecard_models",
+    ("impact_bootstrap", "scorecard_statistics"): "iom_dbt_scorecard_models",
 }
 
 

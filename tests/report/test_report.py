@@ -117,6 +117,7 @@ def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytes
         [
             "chart-cohort-monthly",
             "chart-cohort-scores",
+            "chart-impact",
             "chart-release-forecast",
             "chart-score-distribution",
         ]

@@ -1,4 +1,5 @@
--- Who of the whole population was in custody at each month end of M and at the as-of date:
+-- Who of the whole population was in custody at each month end of M, at the month end
+-- before M (a baseline of impact_evaluation) and at the as-of date:
 -- the custody rule of cohort_monthly (started on or before d, not released by d; of
 -- overlapping episodes the latest-starting one is current) for every person, nominal or not.
 with months as (
@@ -12,6 +13,9 @@ custody as (
 reference_dates as (
     select month_end as status_date from months
     where is_month_complete
+    union
+    -- the baseline month end of a spell entering in M's first month (impact_evaluation)
+    select cast(min(month_start) - interval 1 day as date) from months
     union
     select {{ as_of_date() }} as status_date
 ),
