@@ -15,35 +15,50 @@ bootstrap as (
 ),
 
 breakdowns as (
-    select breakdown from (values ('all'), ('GENERIC'), ('DV')) as listed (breakdown)
+    select breakdown
+    from {{ inline_values('listed', ['breakdown'], [['all'], ['GENERIC'], ['DV']]) }}
 ),
 
 spells_by_breakdown as (
-    select 'all' as breakdown, * from spells
+    select
+        'all' as breakdown,
+        *
+    from spells
     union all
-    select scheme as breakdown, * from spells
+    select
+        scheme as breakdown,
+        *
+    from spells
 ),
 
 figures as (
     select
         breakdowns.breakdown,
         count(spells.spell_id) as treated_spells,
-        count(spells.spell_id) filter (where spells.is_matched) as matched_spells,
-        avg(spells.baseline_score) filter (where spells.is_matched) as mean_baseline_score,
-        avg(spells.observed_change) filter (where spells.is_matched) as mean_observed_change,
-        avg(spells.expected_change) filter (where spells.is_matched) as mean_expected_change,
-        avg(spells.effect) filter (where spells.is_matched) as mean_effect,
-        count(spells.spell_id) filter (where spells.has_reoffending_horizon)
+        count(case when spells.is_matched then spells.spell_id end) as matched_spells,
+        avg(case when spells.is_matched then spells.baseline_score end) as mean_baseline_score,
+        avg(case when spells.is_matched then spells.observed_change end) as mean_observed_change,
+        avg(case when spells.is_matched then spells.expected_change end) as mean_expected_change,
+        avg(case when spells.is_matched then spells.effect end) as mean_effect,
+        count(case when spells.has_reoffending_horizon then spells.spell_id end)
             as reoffending_treated_spells,
-        count(spells.spell_id) filter (where spells.is_reoffending_matched)
+        count(case when spells.is_reoffending_matched then spells.spell_id end)
             as reoffending_matched_spells,
-        count(spells.spell_id) filter (where spells.is_reoffending_matched and spells.reoffences > 0)
+        count(
+            case
+                when spells.is_reoffending_matched and spells.reoffences > 0 then spells.spell_id
+            end
+        )
             as reoffenders,
-        coalesce(sum(spells.expected_reoffending_rate)
-            filter (where spells.is_reoffending_matched), 0) as expected_reoffenders,
-        coalesce(sum(spells.reoffences) filter (where spells.is_reoffending_matched), 0)
+        coalesce(
+            sum(case when spells.is_reoffending_matched then spells.expected_reoffending_rate end),
+            0
+        ) as expected_reoffenders,
+        coalesce(sum(case when spells.is_reoffending_matched then spells.reoffences end), 0)
             as reoffences,
-        coalesce(sum(spells.expected_reoffences) filter (where spells.is_reoffending_matched), 0)
+        coalesce(
+            sum(case when spells.is_reoffending_matched then spells.expected_reoffences end), 0
+        )
             as expected_reoffences
     from breakdowns
     left join spells_by_breakdown as spells on breakdowns.breakdown = spells.breakdown
@@ -53,7 +68,11 @@ figures as (
 -- every comparison person-month lies in one stratum, so summing over the distinct strata of
 -- the matched spells counts distinct person-months
 matched_strata as (
-    select distinct breakdown, score_band, baseline_year, in_custody
+    select distinct
+        breakdown,
+        score_band,
+        baseline_year,
+        in_custody
     from spells_by_breakdown
     where is_matched
 ),
@@ -83,84 +102,177 @@ evaluated as (
 ),
 
 impact_rows as (
-    select 'treated_spells' as metric, breakdown, treated_spells as value,
-        treated_spells as numerator, null as denominator, 'count' as unit
+    select
+        'treated_spells' as metric,
+        breakdown,
+        treated_spells as value,
+        treated_spells as numerator,
+        null as denominator,
+        'count' as unit
     from evaluated
     union all
-    select 'matched_spells', breakdown, matched_spells, matched_spells, null, 'count'
+    select
+        'matched_spells' as metric,
+        breakdown,
+        matched_spells as value,
+        matched_spells as numerator,
+        null as denominator,
+        'count' as unit
     from evaluated
     union all
-    select 'unmatched_spells', breakdown, treated_spells - matched_spells,
-        treated_spells - matched_spells, null, 'count'
+    select
+        'unmatched_spells' as metric,
+        breakdown,
+        treated_spells - matched_spells as value,
+        treated_spells - matched_spells as numerator,
+        null as denominator,
+        'count' as unit
     from evaluated
     union all
-    select 'mean_baseline_score', breakdown, mean_baseline_score, null, matched_spells, 'score'
+    select
+        'mean_baseline_score' as metric,
+        breakdown,
+        mean_baseline_score as value,
+        null as numerator,
+        matched_spells as denominator,
+        'score' as unit
     from evaluated
     union all
-    select 'mean_observed_change', breakdown, mean_observed_change, null, matched_spells,
-        'score'
+    select
+        'mean_observed_change' as metric,
+        breakdown,
+        mean_observed_change as value,
+        null as numerator,
+        matched_spells as denominator,
+        'score' as unit
     from evaluated
     union all
-    select 'mean_expected_change', breakdown, mean_expected_change, null, matched_spells,
-        'score'
+    select
+        'mean_expected_change' as metric,
+        breakdown,
+        mean_expected_change as value,
+        null as numerator,
+        matched_spells as denominator,
+        'score' as unit
     from evaluated
     union all
-    select 'mean_effect', breakdown, mean_effect, null, matched_spells, 'score'
+    select
+        'mean_effect' as metric,
+        breakdown,
+        mean_effect as value,
+        null as numerator,
+        matched_spells as denominator,
+        'score' as unit
     from evaluated
     union all
-    select 'naive_change_pct', breakdown,
-        100.0 * mean_observed_change / nullif(mean_baseline_score, 0),
-        mean_observed_change, mean_baseline_score, 'pct'
+    select
+        'naive_change_pct' as metric,
+        breakdown,
+        100.0 * mean_observed_change / nullif(mean_baseline_score, 0) as value,
+        mean_observed_change as numerator,
+        mean_baseline_score as denominator,
+        'pct' as unit
     from evaluated
     union all
-    select 'effect_pct', breakdown, 100.0 * mean_effect / nullif(mean_baseline_score, 0),
-        mean_effect, mean_baseline_score, 'pct'
+    select
+        'effect_pct' as metric,
+        breakdown,
+        100.0 * mean_effect / nullif(mean_baseline_score, 0) as value,
+        mean_effect as numerator,
+        mean_baseline_score as denominator,
+        'pct' as unit
     from evaluated
     union all
-    select 'rtm_share_pct', breakdown,
-        100.0 * mean_expected_change / nullif(mean_observed_change, 0),
-        mean_expected_change, mean_observed_change, 'pct'
+    select
+        'rtm_share_pct' as metric,
+        breakdown,
+        100.0 * mean_expected_change / nullif(mean_observed_change, 0) as value,
+        mean_expected_change as numerator,
+        mean_observed_change as denominator,
+        'pct' as unit
     from evaluated
     union all
-    select 'comparison_person_months', breakdown, comparison_person_months,
-        comparison_person_months, null, 'count'
+    select
+        'comparison_person_months' as metric,
+        breakdown,
+        comparison_person_months as value,
+        comparison_person_months as numerator,
+        null as denominator,
+        'count' as unit
     from evaluated
     union all
-    select 'effect_ci_low', breakdown, effect_ci_low, null, matched_spells, 'score'
+    select
+        'effect_ci_low' as metric,
+        breakdown,
+        effect_ci_low as value,
+        null as numerator,
+        matched_spells as denominator,
+        'score' as unit
     from evaluated
     union all
-    select 'effect_ci_high', breakdown, effect_ci_high, null, matched_spells, 'score'
+    select
+        'effect_ci_high' as metric,
+        breakdown,
+        effect_ci_high as value,
+        null as numerator,
+        matched_spells as denominator,
+        'score' as unit
     from evaluated
 ),
 
 reoffending_rows as (
-    select 'reoffending_treated_spells' as metric, breakdown,
-        reoffending_treated_spells as value, reoffending_treated_spells as numerator,
-        null as denominator, 'count' as unit
+    select
+        'reoffending_treated_spells' as metric,
+        breakdown,
+        reoffending_treated_spells as value,
+        reoffending_treated_spells as numerator,
+        null as denominator,
+        'count' as unit
     from evaluated
     union all
-    select 'reoffending_matched_spells', breakdown, reoffending_matched_spells,
-        reoffending_matched_spells, null, 'count'
+    select
+        'reoffending_matched_spells' as metric,
+        breakdown,
+        reoffending_matched_spells as value,
+        reoffending_matched_spells as numerator,
+        null as denominator,
+        'count' as unit
     from evaluated
     union all
-    select 'reoffending_rate_treated', breakdown,
-        100.0 * reoffenders / nullif(reoffending_matched_spells, 0),
-        reoffenders, reoffending_matched_spells, 'pct'
+    select
+        'reoffending_rate_treated' as metric,
+        breakdown,
+        100.0 * reoffenders / nullif(reoffending_matched_spells, 0) as value,
+        reoffenders as numerator,
+        reoffending_matched_spells as denominator,
+        'pct' as unit
     from evaluated
     union all
-    select 'reoffending_rate_expected', breakdown,
-        100.0 * expected_reoffenders / nullif(reoffending_matched_spells, 0),
-        expected_reoffenders, reoffending_matched_spells, 'pct'
+    select
+        'reoffending_rate_expected' as metric,
+        breakdown,
+        100.0 * expected_reoffenders / nullif(reoffending_matched_spells, 0) as value,
+        expected_reoffenders as numerator,
+        reoffending_matched_spells as denominator,
+        'pct' as unit
     from evaluated
     union all
-    select 'reoffending_frequency_treated', breakdown,
-        100.0 * reoffences / nullif(reoffending_matched_spells, 0),
-        reoffences, reoffending_matched_spells, 'per_100'
+    select
+        'reoffending_frequency_treated' as metric,
+        breakdown,
+        100.0 * reoffences / nullif(reoffending_matched_spells, 0) as value,
+        reoffences as numerator,
+        reoffending_matched_spells as denominator,
+        'per_100' as unit
     from evaluated
     union all
-    select 'reoffending_frequency_expected', breakdown,
-        100.0 * expected_reoffences / nullif(reoffending_matched_spells, 0),
-        expected_reoffences, reoffending_matched_spells, 'per_100'
+    select
+        'reoffending_frequency_expected' as metric,
+        breakdown,
+        100.0 * expected_reoffences / nullif(reoffending_matched_spells, 0) as value,
+        expected_reoffences as numerator,
+        reoffending_matched_spells as denominator,
+        'per_100' as unit
     from evaluated
 ),
 
@@ -177,14 +289,14 @@ final as (
     from impact_rows
     union all
     select
-        'reoffending',
+        'reoffending' as section,
         metric,
         breakdown,
-        cast(value as double),
-        cast(numerator as double),
-        cast(denominator as double),
+        cast(value as double) as value,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
         unit,
-        {{ as_of_date() }}
+        {{ as_of_date() }} as as_of
     from reoffending_rows
 )
 

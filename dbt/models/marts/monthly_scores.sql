@@ -33,16 +33,16 @@ open_spells as (
     select
         scored_months.nominal_key,
         scored_months.month_end,
-        spells.scheme
+        spells.scheme,
+        row_number() over (
+            partition by scored_months.nominal_key, scored_months.month_end
+            order by spells.entry_date desc, spells.spell_id asc
+        ) as spell_rank
     from scored_months
     inner join spells
         on scored_months.nominal_key = spells.nominal_key
         and scored_months.month_end >= spells.entry_date
         and (spells.exit_date is null or scored_months.month_end < spells.exit_date)
-    qualify row_number() over (
-            partition by scored_months.nominal_key, scored_months.month_end
-            order by spells.entry_date desc, spells.spell_id asc
-        ) = 1
 ),
 
 final as (
@@ -65,6 +65,7 @@ final as (
     left join open_spells
         on scored_months.nominal_key = open_spells.nominal_key
         and scored_months.month_end = open_spells.month_end
+        and open_spells.spell_rank = 1
     left join custody
         on scored_months.nominal_key = custody.nominal_key
         and scored_months.month_end = custody.status_date

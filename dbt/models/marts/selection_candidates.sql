@@ -47,11 +47,11 @@ last_exits as (
     select
         nominal_key,
         exit_date as last_exit_date,
-        exit_reason as last_exit_reason
-    from ended_spells
-    qualify row_number() over (
+        exit_reason as last_exit_reason,
+        row_number() over (
             partition by nominal_key order by exit_date desc, entry_date desc, spell_id desc
-        ) = 1
+        ) as exit_rank
+    from ended_spells
 ),
 
 custody_at_as_of as (
@@ -100,7 +100,9 @@ final as (
         last_arrests.last_arrest_date
     from eligible
     left join previous_spells on eligible.nominal_key = previous_spells.nominal_key
-    left join last_exits on eligible.nominal_key = last_exits.nominal_key
+    left join last_exits
+        on eligible.nominal_key = last_exits.nominal_key
+        and last_exits.exit_rank = 1
     left join custody_at_as_of on eligible.nominal_key = custody_at_as_of.nominal_key
     left join last_arrests on eligible.nominal_key = last_arrests.nominal_key
 )

@@ -84,8 +84,8 @@ entry_counts as (
     select
         month_end,
         count(*) as entries_next_month,
-        count(*) filter (where was_eligible) as entered_next_month,
-        count(*) filter (where was_below_threshold) as entered_below_threshold
+        {{ count_where('was_eligible') }} as entered_next_month,
+        {{ count_where('was_below_threshold') }} as entered_below_threshold
     from classified
     group by month_end
 ),

@@ -22,7 +22,8 @@ convictions as (
 ),
 
 month_ends as (
-    select month_end from months where is_month_complete
+    select month_end from months
+    where is_month_complete
 ),
 
 last_month as (
@@ -47,7 +48,8 @@ candidates as (
 ),
 
 in_horizon as (
-    select * from candidates where horizon_month_end <= last_month_end
+    select * from candidates
+    where horizon_month_end <= last_month_end
 ),
 
 -- a spell open at some date of [m, last_day(m + 1 month)]: it entered by the end of the next
@@ -60,7 +62,7 @@ near_a_spell as (
     from in_horizon
     inner join spells
         on in_horizon.nominal_key = spells.nominal_key
-        and spells.entry_date <= in_horizon.next_month_end
+        and in_horizon.next_month_end >= spells.entry_date
         and (
             spells.exit_date is null
             or spells.exit_date > greatest(spells.entry_date, in_horizon.month_end)
@@ -84,9 +86,9 @@ reoffences as (
     from comparison
     inner join convictions
         on comparison.nominal_key = convictions.nominal_key
-        and convictions.offence_date > comparison.month_end
-        and convictions.offence_date <= comparison.reoffending_window_end
-        and convictions.conviction_date <= comparison.court_wait_end
+        and comparison.month_end < convictions.offence_date
+        and comparison.reoffending_window_end >= convictions.offence_date
+        and comparison.court_wait_end >= convictions.conviction_date
     where comparison.court_wait_end <= comparison.last_month_end
     group by comparison.nominal_key, comparison.month_end
 ),
@@ -121,12 +123,18 @@ final as (
         -- measures
         count(*) as comparison_person_months,
         avg(followup_score - baseline_score) as mean_change,
-        count(*) filter (where has_reoffending_horizon) as reoffending_person_months,
-        avg(case when reoffences > 0 then 1.0 else 0.0 end)
-            filter (where has_reoffending_horizon) as reoffending_rate,
-        avg(reoffences) filter (where has_reoffending_horizon) as reoffences_per_person_month
+        {{ count_where('has_reoffending_horizon') }} as reoffending_person_months,
+        avg(
+            case
+                when has_reoffending_horizon then case when reoffences > 0 then 1.0 else 0.0 end
+            end
+        ) as reoffending_rate,
+        avg(case when has_reoffending_horizon then reoffences end) as reoffences_per_person_month
     from followed_up
-    group by all
+    group by
+        cast(least(floor(baseline_score / 50), 20) as integer),
+        year(month_end),
+        in_custody
 )
 
 select * from final

@@ -25,7 +25,8 @@ strata as (
 ),
 
 last_month as (
-    select max(month_end) as last_month_end from months where is_month_complete
+    select max(month_end) as last_month_end from months
+    where is_month_complete
 ),
 
 -- a spell starting on the day another spell of the same person ended is a scheme move (a DV
@@ -46,7 +47,7 @@ baselines as (
         spells.scheme,
         spells.entry_date,
         -- the last month end strictly before entry_date
-        cast(date_trunc('month', spells.entry_date) - interval 1 day as date)
+        cast({{ dbt.dateadd('day', -1, dbt.date_trunc('month', 'spells.entry_date')) }} as date)
             as baseline_month_end
     from spells
     left join scheme_moves on spells.spell_id = scheme_moves.spell_id
@@ -74,9 +75,9 @@ reoffences as (
     from treated
     inner join convictions
         on treated.nominal_key = convictions.nominal_key
-        and convictions.offence_date > treated.baseline_month_end
-        and convictions.offence_date <= treated.reoffending_window_end
-        and convictions.conviction_date <= treated.court_wait_end
+        and treated.baseline_month_end < convictions.offence_date
+        and treated.reoffending_window_end >= convictions.offence_date
+        and treated.court_wait_end >= convictions.conviction_date
     where treated.court_wait_end <= treated.last_month_end
     group by treated.spell_id
 ),
@@ -94,7 +95,8 @@ scored as (
         custody.nominal_key is not null as in_custody,
         treated.court_wait_end <= treated.last_month_end as has_reoffending_horizon,
         case when treated.court_wait_end <= treated.last_month_end
-            then coalesce(reoffences.reoffences, 0) end as reoffences
+                then coalesce(reoffences.reoffences, 0)
+        end as reoffences
     from treated
     left join scores as baseline
         on treated.nominal_key = baseline.nominal_key
