@@ -8,6 +8,15 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from dagster_project.cli.errors import (
+    IomArgumentParser,
+    UserError,
+    positive_int,
+    readable_landing,
+    run_handler,
+    split_debug,
+    writable_folder,
+)
 from dagster_project.cli.operations import add_operations_commands
 from dagster_project.demo.generator import DEFAULT_SEED, generate_landing
 from dagster_project.settings import from_environment
@@ -40,13 +49,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    landing = readable_landing(Path(args.landing).resolve() if args.landing else _landing_dir())
     from dagster_project.ops.runner import run_pipeline
 
-    outcome = run_pipeline(
-        _data_dir(),
-        landing_dir=Path(args.landing) if args.landing else None,
-        as_of=args.as_of,
-    )
+    outcome = run_pipeline(_data_dir(), landing_dir=landing, as_of=args.as_of)
     if outcome.success:
         print(f"Run {outcome.run_id} succeeded; marts published to {_data_dir()}")
         return 0
@@ -57,14 +63,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    from dagster_project.publish.history import UnknownVersionError, audited_query
-    from dagster_project.publish.published import NotPublishedError, format_table
+    import duckdb
 
+    from dagster_project.publish.history import audited_query
+    from dagster_project.publish.published import format_table
+
+    if not args.query.strip():
+        raise UserError("empty query", 'Give the SQL to run, e.g. iom sql "show tables".')
     try:
         result = audited_query(_data_dir(), args.query, args.version)
-    except (NotPublishedError, UnknownVersionError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    except duckdb.Error as exc:
+        # DuckDB's first line names the problem (unknown table, syntax); the rest is context.
+        first_line = str(exc).strip().splitlines()[0]
+        raise UserError(
+            first_line, 'The marts are listed by iom sql "show tables"; see docs/metrics.md.'
+        ) from exc
     if result.columns:
         print(format_table(result.columns, result.rows))
         print(f"({len(result.rows)} rows)")
@@ -78,15 +91,10 @@ def cmd_scorecard(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from dagster_project.report.marts import ReportSourceError
-    from dagster_project.report.render import ChromiumMissingError, write_report
+    from dagster_project.report.render import write_report
 
-    out = Path(args.out) if args.out else _data_dir() / "reports"
-    try:
-        report = write_report(_data_dir(), out, as_of=args.as_of)
-    except (ReportSourceError, ChromiumMissingError) as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    out = writable_folder(Path(args.out) if args.out else _data_dir() / "reports", "report folder")
+    report = write_report(_data_dir(), out, as_of=args.as_of)
     print(f"Wrote {report.html_path}\nWrote {report.pdf_path}")
     for name in report.missing_marts:
         print(f"  not published yet: {name}", file=sys.stderr)
@@ -102,13 +110,8 @@ def cmd_data_dictionary(args: argparse.Namespace) -> int:
 
 def cmd_live_cohort(args: argparse.Namespace) -> int:
     from dagster_project.presentation.figure_b import format_figure_b, load_figure_b
-    from dagster_project.publish.published import NotPublishedError
 
-    try:
-        figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
-    except NotPublishedError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
     print(format_figure_b(figure))
     return 0
 
@@ -121,7 +124,11 @@ def _iso_date(text: str) -> date:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="iom", description="IOM performance warehouse")
+    parser = IomArgumentParser(
+        prog="iom",
+        description="IOM performance warehouse",
+        epilog="--debug (anywhere on the line) shows the traceback of an error as well.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add(name: str, handler: Callable[[argparse.Namespace], int], help_text: str):
@@ -132,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = add("demo-data", cmd_demo_data, "Write a synthetic landing folder with a manifest.")
     demo.add_argument("--out", help="landing folder (default: IOM_LANDING_DIR or data/landing)")
     demo.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    demo.add_argument("--nominals", type=int, default=484)
+    demo.add_argument("--nominals", type=positive_int, default=484)
     demo.add_argument("--extract-date", type=_iso_date, default=date(2019, 3, 31))
     demo.add_argument("--bad-rows", type=float, default=0.0, help="share of bad rows to inject")
 
@@ -154,14 +161,18 @@ def build_parser() -> argparse.ArgumentParser:
     dictionary.add_argument("--out", help="output file (default: docs/data-dictionary.md)")
 
     live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
-    live.add_argument("--months", type=int, default=7, help="last N month ends (default 7)")
+    live.add_argument(
+        "--months", type=positive_int, default=7, help="last N month ends (default 7)"
+    )
     add_operations_commands(add, _data_dir)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv, debug = split_debug(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    args.debug = debug
+    return run_handler(args.handler, args)
 
 
 if __name__ == "__main__":

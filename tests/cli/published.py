@@ -1,0 +1,70 @@
+"""A small published data folder made by the real publication code from hand-written marts.
+
+Fast enough for every command-line test; the figures are chosen by hand so that two as-of
+dates are told apart (unique_nominals is 10 as of March and 12 as of April).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.publish.versions import Version, activate_version, build_version
+from dagster_project.settings import REPO_ROOT
+
+MARTS_SQL = """
+create schema marts;
+create table marts.scorecard as
+    select * from (values
+        ('Process', 'unique_nominals', 'all', {nominals}::double, null::varchar,
+            null::double, null::double, 'count', '{as_of}'::date),
+        ('Process', 'successful_exit_pct', 'all', 50.0::double, null,
+            2::double, 4::double, 'pct', '{as_of}'::date)
+    ) as t(section, metric, breakdown, value, value_label, numerator, denominator, unit, as_of);
+create table marts.cohort_monthly as
+    select * from (values
+        ('{as_of}'::date, 'ALL', {nominals}::integer, 1, 0, 1, 0, 2, {nominals} + 2),
+        ('{as_of}'::date, 'GENERIC', {nominals} - 3, 1, 0, 1, 0, 2, {nominals} - 1),
+        ('{as_of}'::date, 'DV', 3, 0, 0, 0, 0, 0, 3)
+    ) as t(month_end, scheme, live_cohort, in_custody, in_custody_release_city,
+        in_custody_release_county_north, in_custody_release_county_south, watchlist,
+        live_plus_watchlist);
+create table marts.release_forecast as
+    select * from (values
+        (date_trunc('month', '{as_of}'::date)::date, 'ALL', 'ALL', 1, 'MAR-MAY 2019')
+    ) as t(window_start, scheme, release_area, due_releases, window_label);
+"""
+
+
+def publish(data_dir: Path, as_of: date, nominals: int, activate: bool = True) -> Version:
+    """Write a warehouse with three marts and publish it through build_version."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    warehouse = data_dir / "warehouse.duckdb"
+    warehouse.unlink(missing_ok=True)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(MARTS_SQL.format(as_of=as_of.isoformat(), nominals=nominals))
+    finally:
+        con.close()
+    version = build_version(
+        warehouse, data_dir, f"run{nominals:05d}", as_of, {"passed": 3, "warned": 1, "failed": 0}
+    )
+    if activate:
+        activate_version(data_dir, version)
+    return version
+
+
+def iom(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", *args],
+        cwd=REPO_ROOT,
+        env={**os.environ, "IOM_DATA_DIR": str(data_dir)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
