@@ -15,11 +15,14 @@ from dagster_project.cli.errors import (
     readable_landing,
     run_handler,
     split_debug,
+    writable_file,
     writable_folder,
 )
 from dagster_project.cli.operations import add_operations_commands
 from dagster_project.demo.generator import DEFAULT_SEED, generate_landing
 from dagster_project.settings import from_environment
+
+SQL_FORMATS = ("table", "csv", "json", "xlsx")
 
 
 def _data_dir() -> Path:
@@ -66,10 +69,12 @@ def cmd_sql(args: argparse.Namespace) -> int:
     import duckdb
 
     from dagster_project.publish.history import audited_query
-    from dagster_project.publish.published import format_table
 
     if not args.query.strip():
         raise UserError("empty query", 'Give the SQL to run, e.g. iom sql "show tables".')
+    if args.format == "xlsx" and not args.output:
+        raise UserError("--format xlsx needs --output FILE.xlsx", "A workbook is not text.")
+    output = writable_file(Path(args.output), "output file") if args.output else None
     try:
         result = audited_query(_data_dir(), args.query, args.version)
     except duckdb.Error as exc:
@@ -78,9 +83,52 @@ def cmd_sql(args: argparse.Namespace) -> int:
         raise UserError(
             first_line, 'The marts are listed by iom sql "show tables"; see docs/metrics.md.'
         ) from exc
-    if result.columns:
-        print(format_table(result.columns, result.rows))
-        print(f"({len(result.rows)} rows)")
+    _write_result(result.columns, result.rows, args.format, output)
+    return 0
+
+
+def _write_result(columns: list[str], rows: list[tuple], fmt: str, output: Path | None) -> None:
+    from dagster_project.presentation.export import to_csv, to_json, write_xlsx_result
+    from dagster_project.publish.published import format_table
+
+    if fmt == "xlsx" and output is not None:
+        write_xlsx_result(output, columns, rows)
+    elif fmt in ("csv", "json"):
+        text = to_csv(columns, rows) if fmt == "csv" else to_json(columns, rows)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    elif columns:
+        text = f"{format_table(columns, rows)}\n({len(rows)} rows)\n"
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+    if output is not None:
+        print(f"Wrote {len(rows)} rows to {output}", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dagster_project.ops.audit import record_audit
+    from dagster_project.presentation.export import ExportTooLargeError, export_version, version_of
+    from dagster_project.publish.history import find_version
+    from dagster_project.publish.versions import ANALYTICS_FILE
+
+    output = writable_file(Path(args.output), "output file")
+    if output.suffix.lower() != ".xlsx":
+        raise UserError(f"{output} is not an .xlsx file", "Give a file name ending in .xlsx.")
+    data_dir = _data_dir()
+    path = find_version(data_dir, args.version).path / ANALYTICS_FILE if args.version else None
+    path = path or data_dir / ANALYTICS_FILE
+    version = version_of(path)
+    try:
+        tables = export_version(path, version, output)
+    except ExportTooLargeError as exc:
+        raise UserError(str(exc)) from exc
+    version_id = version.version_id if version else "unknown"
+    record_audit(data_dir, "export", f"[version {version_id}] {len(tables)} marts to xlsx", None)
+    print(f"Wrote {len(tables)} marts ({sum(tables.values())} rows) to {output}")
     return 0
 
 
@@ -150,6 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
     sql = add("sql", cmd_sql, "Read-only SQL against the published marts.")
     sql.add_argument("query")
     sql.add_argument("--version", help="query this published version (id or prefix) instead")
+    sql.add_argument("--format", choices=SQL_FORMATS, default="table", help="(default: table)")
+    sql.add_argument("--output", help="write to this file instead of the terminal")
+
+    export = add("export", cmd_export, "Write every published mart to an Excel workbook.")
+    export.add_argument("--output", required=True, help="the workbook to write (.xlsx)")
+    export.add_argument("--version", help="export this published version (id or prefix)")
 
     add("scorecard", cmd_scorecard, "Print the published scorecard.")
 

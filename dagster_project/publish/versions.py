@@ -68,7 +68,7 @@ def build_version(
             source = f"warehouse.marts.{name}"
             con.execute(f"create table published.marts.{name} as select * from {source}")
             parquet = staging_dir / MARTS_LINK / f"{name}.parquet"
-            con.execute(f"copy {source} to '{parquet}' (format parquet)")
+            con.execute(f"copy ({parquet_select(con, source)}) to '{parquet}' (format parquet)")
             tables[name] = con.execute(f"select count(*) from {source}").fetchone()[0]
         _copy_check_results(con, run_id, staging_dir, tables)
         con.execute("detach published")
@@ -88,6 +88,21 @@ def build_version(
     final_dir = data_dir / VERSIONS_DIR / version_id
     staging_dir.rename(final_dir)
     return Version.load(final_dir)
+
+
+def parquet_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A select of the table whose integers stay integers in Parquet.
+
+    DuckDB's sum() of integers is a HUGEINT (128 bits), which Parquet cannot hold: the writer
+    would store it as DOUBLE. Scores and day counts fit a BIGINT many times over, and the
+    cast fails loudly rather than round if one ever did not.
+    """
+    columns = con.execute(f"describe {table}").fetchall()
+    select = [
+        f'cast("{name}" as bigint) as "{name}"' if kind == "HUGEINT" else f'"{name}"'
+        for name, kind, *_ in columns
+    ]
+    return f"select {', '.join(select)} from {table}"
 
 
 def _copy_check_results(

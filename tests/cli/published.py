@@ -34,6 +34,12 @@ create table marts.cohort_monthly as
     ) as t(month_end, scheme, live_cohort, in_custody, in_custody_release_city,
         in_custody_release_county_north, in_custody_release_county_south, watchlist,
         live_plus_watchlist);
+-- sum() of integers is a HUGEINT in DuckDB, as the real scores are
+create table marts.nominal_scores as
+    select spell_id, sum(weight) as entry_score, avg(weight) as mean_weight
+    from (values (1, 20), (1, 30), (2, 40)) as t(spell_id, weight)
+    group by spell_id
+    order by spell_id;
 create table marts.release_forecast as
     select * from (values
         (date_trunc('month', '{as_of}'::date)::date, 'ALL', 'ALL', 1, 'MAR-MAY 2019')
