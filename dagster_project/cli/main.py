@@ -33,6 +33,12 @@ def _landing_dir() -> Path:
     return from_environment().landing_dir
 
 
+def _published_path(args: argparse.Namespace) -> Path:
+    from dagster_project.publish.history import published_copy
+
+    return published_copy(_data_dir(), getattr(args, "version", None), args.as_of)[0]
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else _landing_dir()
     result = generate_landing(
@@ -55,7 +61,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     landing = readable_landing(Path(args.landing).resolve() if args.landing else _landing_dir())
     from dagster_project.ops.runner import run_pipeline
 
-    outcome = run_pipeline(_data_dir(), landing_dir=landing, as_of=args.as_of)
+    outcome = run_pipeline(
+        _data_dir(), landing_dir=landing, as_of=args.as_of, activate=args.activate
+    )
+    if outcome.success and not args.activate:
+        print(f"Run {outcome.run_id} succeeded; a version was published but not served.")
+        print("Read it with --as-of (iom scorecard, live-cohort, sql); list it: iom versions.")
+        return 0
     if outcome.success:
         print(f"Run {outcome.run_id} succeeded; marts published to {_data_dir()}")
         return 0
@@ -76,7 +88,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
         raise UserError("--format xlsx needs --output FILE.xlsx", "A workbook is not text.")
     output = writable_file(Path(args.output), "output file") if args.output else None
     try:
-        result = audited_query(_data_dir(), args.query, args.version)
+        result = audited_query(_data_dir(), args.query, args.version, args.as_of)
     except duckdb.Error as exc:
         # DuckDB's first line names the problem (unknown table, syntax); the rest is context.
         first_line = str(exc).strip().splitlines()[0]
@@ -112,15 +124,13 @@ def _write_result(columns: list[str], rows: list[tuple], fmt: str, output: Path 
 def cmd_export(args: argparse.Namespace) -> int:
     from dagster_project.ops.audit import record_audit
     from dagster_project.presentation.export import ExportTooLargeError, export_version, version_of
-    from dagster_project.publish.history import find_version
-    from dagster_project.publish.versions import ANALYTICS_FILE
+    from dagster_project.publish.history import published_copy
 
     output = writable_file(Path(args.output), "output file")
     if output.suffix.lower() != ".xlsx":
         raise UserError(f"{output} is not an .xlsx file", "Give a file name ending in .xlsx.")
     data_dir = _data_dir()
-    path = find_version(data_dir, args.version).path / ANALYTICS_FILE if args.version else None
-    path = path or data_dir / ANALYTICS_FILE
+    path, _ = published_copy(data_dir, args.version, args.as_of)
     version = version_of(path)
     try:
         tables = export_version(path, version, output)
@@ -135,7 +145,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_scorecard(args: argparse.Namespace) -> int:
     from dagster_project.presentation.scorecard import print_scorecard
 
-    return print_scorecard(_data_dir() / "analytics.duckdb")
+    return print_scorecard(_published_path(args))
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -159,7 +169,7 @@ def cmd_data_dictionary(args: argparse.Namespace) -> int:
 def cmd_live_cohort(args: argparse.Namespace) -> int:
     from dagster_project.presentation.figure_b import format_figure_b, load_figure_b
 
-    figure = load_figure_b(_data_dir() / "analytics.duckdb", args.months)
+    figure = load_figure_b(_published_path(args), args.months)
     print(format_figure_b(figure))
     return 0
 
@@ -169,6 +179,15 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
+
+
+def add_as_of(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    sub.add_argument(
+        "--as-of",
+        type=_iso_date,
+        help="read the newest version published as of this date (the served copy is untouched)",
+    )
+    return sub
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,18 +213,26 @@ def build_parser() -> argparse.ArgumentParser:
     run = add("run", cmd_run, "Materialise every asset once, in process, then publish.")
     run.add_argument("--landing", help="landing folder (default: IOM_LANDING_DIR)")
     run.add_argument("--as-of", type=_iso_date, help="as-of date (default: the extract date)")
+    run.add_argument(
+        "--no-activate",
+        dest="activate",
+        action="store_false",
+        help="publish a version without serving it (read it with --as-of)",
+    )
 
     sql = add("sql", cmd_sql, "Read-only SQL against the published marts.")
     sql.add_argument("query")
     sql.add_argument("--version", help="query this published version (id or prefix) instead")
+    add_as_of(sql)
     sql.add_argument("--format", choices=SQL_FORMATS, default="table", help="(default: table)")
     sql.add_argument("--output", help="write to this file instead of the terminal")
 
     export = add("export", cmd_export, "Write every published mart to an Excel workbook.")
     export.add_argument("--output", required=True, help="the workbook to write (.xlsx)")
     export.add_argument("--version", help="export this published version (id or prefix)")
+    add_as_of(export)
 
-    add("scorecard", cmd_scorecard, "Print the published scorecard.")
+    add_as_of(add("scorecard", cmd_scorecard, "Print the published scorecard."))
 
     report = add("report", cmd_report, "Write the monthly report (HTML and PDF).")
     report.add_argument("--as-of", type=_iso_date, help="report on the version published as of D")
@@ -215,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     dictionary.add_argument("--out", help="output file (default: docs/data-dictionary.md)")
 
     live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
+    add_as_of(live)
     live.add_argument(
         "--months", type=positive_int, default=7, help="last N month ends (default 7)"
     )

@@ -39,13 +39,18 @@ def published_marts(
         checks,
         extract_date=landing.manifest().extract_date,
     )
-    activate_version(warehouse.root, version)
+    if run_settings.activate:
+        activate_version(warehouse.root, version)
     removed = prune_versions(warehouse.root, keep=warehouse.keep_versions)
-    context.log.info(f"Published version {version.version_id} ({len(version.tables)} marts)")
+    served = "served" if run_settings.activate else "kept as history, not served"
+    context.log.info(
+        f"Published version {version.version_id} ({len(version.tables)} marts, {served})"
+    )
     return dg.MaterializeResult(
         metadata={
             "version": version.version_id,
             "as_of": version.as_of,
+            "served": run_settings.activate,
             "tables": dg.MetadataValue.json(version.tables),
             "checks": dg.MetadataValue.json(version.checks),
             "versions_pruned": len(removed),

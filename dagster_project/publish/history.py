@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
@@ -46,6 +47,37 @@ def find_version(data_dir: Path, ref: str) -> Version:
     raise UnknownVersionError(f"{ref!r} matches {len(matches)} versions: give more of the id")
 
 
+def version_as_of(data_dir: Path, as_of: date) -> Version:
+    """The newest version published with this as-of date (served or kept as history)."""
+    versions = list_versions(data_dir)
+    for version in versions:
+        if version.as_of == as_of.isoformat():
+            return version
+    dates = sorted({v.as_of for v in versions})
+    available = ", ".join(dates) if dates else "none yet"
+    raise UnknownVersionError(
+        f"no published version as of {as_of}; as-of dates published: {available} "
+        "(publish one with `iom run --as-of D --no-activate`)"
+    )
+
+
+def published_copy(
+    data_dir: Path, version_ref: str | None = None, as_of: date | None = None
+) -> tuple[Path, str | None]:
+    """The analytics file to read and its version id: served, a named version, or as of a date.
+
+    Reading history opens that version's own file read-only; the served copy is untouched.
+    """
+    if version_ref and as_of:
+        raise UnknownVersionError("give a version or an as-of date, not both")
+    if version_ref or as_of:
+        version = (
+            find_version(data_dir, version_ref) if version_ref else version_as_of(data_dir, as_of)
+        )
+        return version.path / ANALYTICS_FILE, version.version_id
+    return data_dir / ANALYTICS_FILE, current_version_id(data_dir)
+
+
 def version_before_current(data_dir: Path) -> Version:
     versions = list_versions(data_dir)
     current = current_version_id(data_dir)
@@ -72,13 +104,12 @@ def rollback(data_dir: Path, ref: str | None = None) -> Version:
     return version
 
 
-def audited_query(data_dir: Path, sql: str, version_ref: str | None = None) -> QueryResult:
-    """Read-only SQL on the published copy or a named version, logged with its row count."""
-    if version_ref:
-        version = find_version(data_dir, version_ref)
-        path, version_id = version.path / ANALYTICS_FILE, version.version_id
-    else:
-        path, version_id = data_dir / ANALYTICS_FILE, current_version_id(data_dir)
+def audited_query(
+    data_dir: Path, sql: str, version_ref: str | None = None, as_of: date | None = None
+) -> QueryResult:
+    """Read-only SQL on the published copy, a named version or the one as of a date, logged
+    with its row count."""
+    path, version_id = published_copy(data_dir, version_ref, as_of)
     detail = f"[version {version_id}] {sql}"
     try:
         result = run_query(path, sql)
