@@ -166,6 +166,22 @@ def cmd_data_dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from dagster_project.transform.docs import DOCS_DIR, DocsBuildError, build_dbt_docs
+
+    analytics_path = _published_path(args)
+    if not analytics_path.is_file():
+        raise UserError(f"{analytics_path} does not exist yet", "Run `iom run` first.")
+    out = writable_folder(_data_dir() / DOCS_DIR, "docs folder")
+    try:
+        page = build_dbt_docs(analytics_path, out)
+    except DocsBuildError as exc:
+        raise UserError(str(exc), "Run with --debug, or `dbt docs generate` in dbt/.") from exc
+    print(f"dbt docs for the published marts: open {page.as_uri()}")
+    print(f"(one self-contained page; catalog.json and manifest.json beside it in {out})")
+    return 0
+
+
 def cmd_live_cohort(args: argparse.Namespace) -> int:
     from dagster_project.presentation.figure_b import format_figure_b, load_figure_b
 
@@ -240,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     dictionary = add("data-dictionary", cmd_data_dictionary, "Regenerate the data dictionary.")
     dictionary.add_argument("--out", help="output file (default: docs/data-dictionary.md)")
+
+    add_as_of(add("docs", cmd_docs, "Build dbt's docs site for the published marts."))
 
     live = add("live-cohort", cmd_live_cohort, "Print Figure B, the live cohort by month.")
     add_as_of(live)
