@@ -8,6 +8,7 @@ from pathlib import Path
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from dagster_project.ops.audit import record_audit
+from dagster_project.publish.events import record_publication
 from dagster_project.publish.published import NotPublishedError, QueryResult, run_query
 from dagster_project.publish.versions import (
     ANALYTICS_FILE,
@@ -95,6 +96,7 @@ def rollback(data_dir: Path, ref: str | None = None) -> Version:
     version = find_version(data_dir, ref) if ref else version_before_current(data_dir)
     previous = current_version_id(data_dir)
     activate_version(data_dir, version)
+    record_publication(data_dir, version, "rollback")
     record_audit(
         data_dir,
         "rollback",

@@ -84,3 +84,25 @@ def test_run_no_activate_publishes_without_serving(tmp_path: Path) -> None:
     # the real run's scorecard (12 nominals in the small landing) is readable as of February
     february = iom(data_dir, "sql", NOMINALS_SQL, "--as-of", "2019-02-28", "--format", "csv")
     assert february.stdout.splitlines() == ["value", "12.0"], february.stderr
+
+
+def test_rollback_records_the_served_version_on_published_marts(tmp_path: Path) -> None:
+    from dagster import AssetKey
+
+    from dagster_project.ops.instance import instance_for
+
+    data_dir = tmp_path / "data"
+    march = publish(data_dir, date(2019, 3, 31), nominals=10)
+    publish(data_dir, date(2019, 4, 30), nominals=12)
+    result = iom(data_dir, "rollback")
+    assert result.returncode == 0, result.stderr
+    instance = instance_for(data_dir)
+    try:
+        event = instance.get_latest_materialization_event(AssetKey("published_marts"))
+    finally:
+        instance.dispose()
+    assert event is not None
+    metadata = event.asset_materialization.metadata
+    assert metadata["version"].value == march.version_id
+    assert metadata["as_of"].value == "2019-03-31"
+    assert metadata["reason"].value == "rollback"
