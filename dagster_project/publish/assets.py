@@ -1,8 +1,11 @@
 """The asset that publishes the marts, downstream of every mart and every blocking check."""
 
+from datetime import date
+
 import dagster as dg
 
 from dagster_project.ingest.assets import feed_assets
+from dagster_project.publish.as_of import MixedAsOfError, marts_as_of, publication_as_of
 from dagster_project.publish.history import run_check_summary
 from dagster_project.publish.versions import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
@@ -29,7 +32,13 @@ def published_marts(
     landing: LandingResource,
     run_settings: RunSettingsResource,
 ) -> dg.MaterializeResult:
-    as_of = run_settings.as_of_date(landing)
+    requested = date.fromisoformat(run_settings.as_of) if run_settings.as_of else None
+    try:
+        as_of = publication_as_of(
+            marts_as_of(warehouse.warehouse_path), requested, run_settings.as_of_date(landing)
+        )
+    except MixedAsOfError as exc:
+        raise dg.Failure(description=str(exc)) from exc
     checks = run_check_summary(context.instance, context.run_id)
     version = build_version(
         warehouse.warehouse_path,
