@@ -19,9 +19,16 @@ demo: venv
 	$(BIN)/iom run
 	$(BIN)/iom scorecard
 
+# sqlfluff's dbt templater and dbt parse open a DuckDB file: a scratch one under dbt/target.
+LINT_WAREHOUSE := $(CURDIR)/dbt/target/lint.duckdb
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p dbt/target
+	IOM_WAREHOUSE_PATH=$(LINT_WAREHOUSE) $(BIN)/sqlfluff lint dbt/models
+	IOM_WAREHOUSE_PATH=$(LINT_WAREHOUSE) $(BIN)/dbt parse --quiet --profiles-dir dbt --project-dir dbt
+	$(BIN)/dbt-score lint --manifest dbt/target/manifest.json
 
 test: venv lint
 	$(BIN)/python -m pytest -q

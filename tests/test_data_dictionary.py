@@ -43,8 +43,8 @@ def test_gx_rules_are_listed_beside_dbt_tests():
     assert scheme_row.endswith("| not_null, GX accepted_values (GENERIC, DV) |")
     cohort = text.split("### marts.cohort_monthly", 1)[1].split("\n### ", 1)[0]
     assert (
-        "- Table tests: unique_combination (month_end, scheme), GX unique (month_end, scheme)"
-        in (cohort)
+        "- Table tests: unique_combination (month_end, scheme, area), "
+        "GX unique (month_end, scheme, area)" in (cohort)
     )
     assert "| not_null, GX not after the end of the as-of month |" in cohort
 

@@ -190,6 +190,26 @@ def cmd_live_cohort(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_selection(args: argparse.Namespace) -> int:
+    from dagster_project.presentation.selection import print_selection
+
+    return print_selection(_data_dir(), args.top)
+
+
+def cmd_pseudonym(args: argparse.Namespace) -> int:
+    from dagster_project.presentation.selection import print_pseudonyms, read_ids
+
+    try:
+        ids = read_ids(args.ids, Path(args.file) if args.file else None)
+    except OSError as exc:
+        print(f"{args.file}: cannot read ({exc.strerror})", file=sys.stderr)
+        return 2
+    if not ids:
+        print("no ids given: pass IDs or --file F", file=sys.stderr)
+        return 2
+    return print_pseudonyms(_data_dir(), ids, args.kind)
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -249,6 +269,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_as_of(export)
 
     add_as_of(add("scorecard", cmd_scorecard, "Print the published scorecard."))
+
+    selection = add("selection", cmd_selection, "Print the published selection list.")
+    selection.add_argument("--top", type=int, help="only the N highest ranks")
+
+    pseudonym = add(
+        "pseudonym", cmd_pseudonym, "Print the keyed pseudonyms of ids you already hold."
+    )
+    pseudonym.add_argument("ids", nargs="*", metavar="ID")
+    pseudonym.add_argument("--file", help="a file of ids, one a line")
+    pseudonym.add_argument(
+        "--kind",
+        choices=["nominal_key", "case_key"],
+        default="nominal_key",
+        help="nominal_id (default) or case_id pseudonyms",
+    )
 
     report = add("report", cmd_report, "Write the monthly report (HTML and PDF).")
     report.add_argument("--as-of", type=_iso_date, help="report on the version published as of D")

@@ -1,29 +1,27 @@
-"""Figure B, the live cohort by month, laid out as published: months as columns.
+"""Figure B, the live cohort by month, laid out once: months as columns, for `iom live-cohort`
+and the report's cohort section.
 
 Reads only the published marts cohort_monthly and release_forecast; every figure is
-computed there, this module only arranges and formats it.
+computed there, this module only arranges it. Area names come from the areas seed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from dagster_project.presentation.format import window
 from dagster_project.publish.published import connect_published
+from dagster_project.transform.dbt_files import COHORT_COLUMNS, area_names
 
 SCHEMES = {"GENERIC": "GENERIC", "DV": "DV", "ALL": "total"}
-AREAS = {"CITY": "City", "COUNTY_NORTH": "County North", "COUNTY_SOUTH": "County South"}
-COHORT_COLUMNS = (
-    "live_cohort",
-    "in_custody",
-    "in_custody_release_city",
-    "in_custody_release_county_north",
-    "in_custody_release_county_south",
-    "watchlist",
-    "live_plus_watchlist",
-)
+# The roll-up over areas: Figure B is the whole force.
+ALL_AREAS = "ALL"
+FORECAST_MONTHS = 3
+RELEASES_DUE_HEADING = "releases due in window"
 
 Row = tuple[str, list[int | None]]
 
@@ -34,6 +32,108 @@ class FigureB:
     # the 3-month window under each month, e.g. 'SEP-NOV' (the year is in the title)
     windows: list[str]
     rows: list[Row]
+    # the same windows with each end's year, e.g. 'Sep 2018 - Nov 2018'
+    window_ranges: list[str] | None = None
+
+    def due_row(self) -> int:
+        """Index of the first row of releases due (the windows' heading goes above it)."""
+        return next(
+            i for i, (label, _) in enumerate(self.rows) if label == _due(SCHEMES["GENERIC"])
+        )
+
+    def sum_groups(self) -> list[tuple[int, ...]]:
+        """Row indexes whose cells add up to a shown total: the parts, then the total (for
+        secondary suppression)."""
+        index = {label: i for i, (label, _) in enumerate(self.rows)}
+        schemes = [f"{kind} {SCHEMES[s]}" for kind in ("live", "in custody") for s in SCHEMES]
+        groups = [
+            tuple(index[label] for label in schemes[:3]),
+            tuple(index[x] for x in schemes[3:]),
+        ]
+        releasing = tuple(index[_releasing(n)] for n in area_names().values())
+        groups.append((*releasing, index[schemes[5]]))
+        due = tuple(index[_due(SCHEMES[s])] for s in SCHEMES)
+        groups.append(due)
+        groups.append((*(index[_due_to(n)] for n in area_names().values()), due[-1]))
+        return groups
+
+
+def _releasing(area: str) -> str:
+    return f"  ... releasing to {area}"
+
+
+def _due(scheme: str) -> str:
+    return f"due in next {FORECAST_MONTHS} months, {scheme}"
+
+
+def _due_to(area: str) -> str:
+    return f"  due to {area}"
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _rollup(rows: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """The all-areas rows: cohort_monthly split by area keeps its roll-up as area 'ALL'."""
+    return [r for r in rows if r.get("area", ALL_AREAS) == ALL_AREAS]
+
+
+def figure_b(
+    cohort: Sequence[Mapping[str, Any]],
+    forecast: Sequence[Mapping[str, Any]] | None,
+    months: int,
+) -> FigureB:
+    """The last `months` month ends of cohort_monthly, with the releases due in the window
+    starting on each month's first day (release_forecast)."""
+    cohort = _rollup(cohort)
+    month_ends = sorted({_as_date(r["month_end"]) for r in cohort})[-months:] if months else []
+    values = {
+        (_as_date(r["month_end"]), r["scheme"], column): r[column]
+        for r in cohort
+        for column in COHORT_COLUMNS
+    }
+    starts = {m.replace(day=1): m for m in month_ends}
+    due: dict[tuple[date, str, str], Any] = {}
+    short: dict[date, str] = {}
+    ranges: dict[date, str] = {}
+    for r in forecast or []:
+        month = starts.get(_as_date(r["window_start"]))
+        if month is None:
+            continue
+        due[(month, r["scheme"], r["release_area"])] = r["due_releases"]
+        short[month] = str(r["window_label"]).split(" ")[0]
+        ranges[month] = window(_as_date(r["window_start"]), _as_date(r["window_end"]))
+
+    def cohort_row(label: str, scheme: str, column: str) -> Row:
+        return label, [values.get((m, scheme, column)) for m in month_ends]
+
+    def due_row(label: str, scheme: str, area: str) -> Row:
+        return label, [due.get((m, scheme, area)) for m in month_ends]
+
+    areas = area_names()
+    rows = [cohort_row(f"live {name}", s, "live_cohort") for s, name in SCHEMES.items()]
+    rows += [cohort_row(f"in custody {name}", s, "in_custody") for s, name in SCHEMES.items()]
+    rows += [
+        cohort_row(_releasing(name), "ALL", f"in_custody_release_{code.lower()}")
+        for code, name in areas.items()
+    ]
+    rows += [due_row(_due(name), s, "ALL") for s, name in SCHEMES.items()]
+    rows += [due_row(_due_to(name), "ALL", code) for code, name in areas.items()]
+    rows.append(cohort_row("live watchlist", "ALL", "watchlist"))
+    rows.append(cohort_row("total on IOM and watchlist", "ALL", "live_plus_watchlist"))
+    return FigureB(
+        month_ends,
+        [short.get(m, "") for m in month_ends],
+        rows,
+        [ranges.get(m, "") for m in month_ends],
+    )
+
+
+def _dicts(con: Any, sql: str, params: list) -> list[dict[str, Any]]:
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def load_figure_b(analytics_path: Path, months: int) -> FigureB:
@@ -41,52 +141,22 @@ def load_figure_b(analytics_path: Path, months: int) -> FigureB:
     con = connect_published(analytics_path)
     try:
         con.execute("use marts")
-        month_ends = sorted(
+        month_ends = [
             r[0]
             for r in con.execute(
                 "select distinct month_end from cohort_monthly order by month_end desc limit ?",
                 [months],
             ).fetchall()
+        ]
+        cohort = _dicts(con, "select * from cohort_monthly where month_end = any(?)", [month_ends])
+        forecast = _dicts(
+            con,
+            "select * from release_forecast where window_start = any(?)",
+            [[m.replace(day=1) for m in month_ends]],
         )
-        cohort_rows = con.execute(
-            f"select month_end, scheme, {', '.join(COHORT_COLUMNS)} from cohort_monthly "
-            "where month_end = any(?)",
-            [month_ends],
-        ).fetchall()
-        # the window shown under a month is the one starting on that month's first day
-        forecast_rows = con.execute(
-            "select last_day(window_start), scheme, release_area, due_releases, "
-            "split_part(window_label, ' ', 1) from release_forecast "
-            "where last_day(window_start) = any(?)",
-            [month_ends],
-        ).fetchall()
     finally:
         con.close()
-    cohort = {
-        (r[0], r[1], column): value
-        for r in cohort_rows
-        for column, value in zip(COHORT_COLUMNS, r[2:], strict=True)
-    }
-    due = {(r[0], r[1], r[2]): r[3] for r in forecast_rows}
-    labels = {r[0]: r[4] for r in forecast_rows}
-
-    def cohort_row(label: str, scheme: str, column: str) -> Row:
-        return label, [cohort.get((m, scheme, column)) for m in month_ends]
-
-    def due_row(label: str, scheme: str, area: str) -> Row:
-        return label, [due.get((m, scheme, area)) for m in month_ends]
-
-    rows = [cohort_row(f"live {name}", s, "live_cohort") for s, name in SCHEMES.items()]
-    rows += [cohort_row(f"in custody {name}", s, "in_custody") for s, name in SCHEMES.items()]
-    rows += [
-        cohort_row(f"  ... releasing to {name}", "ALL", f"in_custody_release_{code.lower()}")
-        for code, name in AREAS.items()
-    ]
-    rows += [due_row(f"due in next 3 months, {name}", s, "ALL") for s, name in SCHEMES.items()]
-    rows += [due_row(f"  due to {name}", "ALL", code) for code, name in AREAS.items()]
-    rows.append(cohort_row("live watchlist", "ALL", "watchlist"))
-    rows.append(cohort_row("total on IOM and watchlist", "ALL", "live_plus_watchlist"))
-    return FigureB(month_ends, [labels.get(m, "") for m in month_ends], rows)
+    return figure_b(cohort, forecast, months)
 
 
 def format_figure_b(figure: FigureB) -> str:
@@ -106,8 +176,8 @@ def format_figure_b(figure: FigureB) -> str:
         f"Live cohort by month, {first:%b %Y} - {last:%b %Y} (at each month end)",
         line("", [m.strftime("%b").upper() for m in figure.month_ends]),
     ]
-    for label, values in figure.rows:
-        if label == f"due in next 3 months, {SCHEMES['GENERIC']}":
-            out.append(line("releases due in window", figure.windows))
+    for i, (label, values) in enumerate(figure.rows):
+        if i == figure.due_row():
+            out.append(line(RELEASES_DUE_HEADING, figure.windows))
         out.append(line(label, values))
     return "\n".join(out)

@@ -1,119 +1,102 @@
-"""The published scorecard laid out like Figure A of the board report, for `iom scorecard`."""
+"""Figure A, the published scorecard, laid out once: for `iom scorecard` and the report.
+
+Labels, sections and order come from the scorecard_metrics seed (presentation/metrics.py),
+every value from presentation/format.py; `figure_a` arranges them, and `render_scorecard`
+(the CLI) and report/figures.py (HTML) only draw what it returns.
+"""
+
+from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dagster_project.presentation.format import MISSING, scorecard_value
+from dagster_project.presentation.metrics import Metric, metric, section_order
 from dagster_project.publish.published import NotPublishedError, run_query
+from dagster_project.transform.dbt_files import SCORECARD_COLUMNS
 
-SECTIONS = ["Process", "Recidivism", "Entry", "Mid", "Exit", "DVIOM", "Reduction", "Significance"]
-SECTION_TITLES = {"Mid": "Mid by cohort"}
+SCORECARD_SQL = f"select {', '.join(SCORECARD_COLUMNS)} from scorecard"
+OVERALL = "all"
 
-# Display labels in Figure A order; metrics not listed (new ones) follow in name order.
-LABELS = {
-    "unique_nominals": "Unique nominals",
-    "on_iom_nominals": "Currently on IOM",
-    "exited_nominals": "Exited",
-    "successful_exit_pct": "Successful exit",
-    "reentered_nominals": "Re-entered",
-    "reentered_pct": "Re-entered (% of nominals)",
-    "mean_entry_score": "Mean entry score",
-    "mode_entry_band": "Mode entry band",
-    "cohort_size": "Cohort size",
-    "cohort_mean_mid_score": "Mean mid score",
-    "cohort_mean_entry_score": "Mean entry score",
-    "cohort_mid_variance": "Variance mid vs entry",
-    "cohort_mid_variance_pct": "Variance mid vs entry (%)",
-    "cohort_mode_mid_band": "Mode mid band",
-    "mean_exit_score": "Mean exit score",
-    "exit_variance": "Variance from entry",
-    "exit_variance_pct": "Variance from entry (%)",
-    "mode_exit_band": "Mode exit band",
-    "dv_nominals": "DVIOM nominals",
-    "dv_washout_nominals": "Washed out from DV",
-    "dv_ppit_reduction_pct": "PPIT reduction, exited DV",
-    "idva_felt_safer_pct": "IDVA survivors felt safer",
-    "mean_reduction": "Mean reduction entry to exit",
-    "mean_reduction_rate": "Mean reduction rate (per month)",
-    "cohort_reduction_pct": "Cohort reduction, latest vs entry",
-    "exit_wilcoxon_n": "Exit vs entry: pairs",
-    "exit_wilcoxon_p": "Exit vs entry: Wilcoxon p",
-    "exit_effect_r": "Exit vs entry: rank-biserial r",
-    "exit_hl_shift": "Exit vs entry: Hodges-Lehmann shift",
-    "exit_hl_ci_low": "  95% CI low (bootstrap)",
-    "exit_hl_ci_high": "  95% CI high (bootstrap)",
-    "exited_mostly_in_custody": "Exited, most of spell in custody",
-    "mid_wilcoxon_n": "Mid vs entry: pairs",
-    "mid_wilcoxon_p": "Mid vs entry: Wilcoxon p",
-    "mid_effect_r": "Mid vs entry: rank-biserial r",
-    "mid_hl_shift": "Mid vs entry: Hodges-Lehmann shift",
-}
-_ORDER = {metric: i for i, metric in enumerate(LABELS)}
-
-SCORECARD_SQL = (
-    "select section, metric, breakdown, value, value_label, numerator, denominator, unit, as_of "
-    "from scorecard"
-)
+# Which suppression threshold applies to a metric's counts (None: exact figures).
+ThresholdFor = Callable[[Metric], int | None]
 
 
-def _is_whole(number: Any) -> bool:
-    return number is not None and float(number).is_integer()
+@dataclass
+class FigureASection:
+    """One section of Figure A: its 'all' figures, then the breakdowns as columns."""
+
+    section: str
+    title: str
+    overall: list[tuple[Metric, str]] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    broken_down: list[tuple[Metric, list[str]]] = field(default_factory=list)
 
 
-def format_value(row: Mapping[str, Any]) -> str:
-    """One figure as printed: every percentage with the counts it comes from."""
-    value, unit = row["value"], row["unit"]
-    numerator, denominator = row["numerator"], row["denominator"]
-    if unit == "band":
-        return f"{row['value_label']} ({numerator:.0f} of {denominator:.0f})"
-    if value is None:
-        return "-"
-    if unit == "count":
-        return f"{value:,.0f}"
-    if unit == "pct":
-        counts = (
-            f" ({numerator:.0f}/{denominator:.0f})"
-            if _is_whole(numerator) and _is_whole(denominator)
-            else ""
-        )
-        return f"{value:.1f}%{counts}"
-    if unit == "p_value":
-        return "<0.0001" if value < 0.0001 else f"{value:.4f}"
-    if unit == "ratio":
-        return f"{value:.2f}"
-    return f"{value:,.1f}"
+def _display_key(m: Metric) -> tuple[int, str]:
+    return m.display_order, m.metric
 
 
-def _sorted_metrics(metrics: set[str]) -> list[str]:
-    return sorted(metrics, key=lambda m: (_ORDER.get(m, len(_ORDER)), m))
+def figure_a(
+    rows: Sequence[Mapping[str, Any]], threshold_for: ThresholdFor | None = None
+) -> list[FigureASection]:
+    """The scorecard's rows as Figure A: sections in seed order, metrics in display order."""
+    known = section_order()
+    sections = [*known, *sorted({r["section"] for r in rows} - set(known))]
+    out = []
+    for code in sections:
+        section_rows = [r for r in rows if r["section"] == code]
+        if not section_rows:
+            continue
+        metrics = {r["metric"]: metric(r["metric"], code, r["unit"]) for r in section_rows}
+
+        def ordered(codes: set[str], metrics: dict[str, Metric] = metrics) -> list[Metric]:
+            return sorted((metrics[c] for c in codes), key=_display_key)
+
+        def shown(row: Mapping[str, Any], m: Metric) -> str:
+            return scorecard_value(row, m.counted, threshold_for(m) if threshold_for else None)
+
+        title = next((m.section_title for m in metrics.values() if m.section == code), code)
+        part = FigureASection(code, title)
+        overall = {r["metric"]: r for r in section_rows if r["breakdown"] == OVERALL}
+        part.overall = [(m, shown(overall[m.metric], m)) for m in ordered(set(overall))]
+        broken_down = [r for r in section_rows if r["breakdown"] != OVERALL]
+        part.columns = sorted({r["breakdown"] for r in broken_down})
+        cells = {(r["metric"], r["breakdown"]): r for r in broken_down}
+        for m in ordered({r["metric"] for r in broken_down}):
+            part.broken_down.append(
+                (
+                    m,
+                    [
+                        shown(cells[(m.metric, c)], m) if (m.metric, c) in cells else MISSING
+                        for c in part.columns
+                    ],
+                )
+            )
+        out.append(part)
+    return out
 
 
 def render_scorecard(rows: Sequence[Mapping[str, Any]]) -> str:
-    """Figure A: one block per section; breakdowns other than 'all' as columns."""
+    """Figure A as text: one block per section; breakdowns other than 'all' as columns."""
     as_of = rows[0]["as_of"] if rows else None
     lines = [f"IOM at a glance (Figure A), as of {as_of}"]
-    label_width = max(len(label) for label in LABELS.values()) + 2
-    for section in [*SECTIONS, *sorted({r["section"] for r in rows} - set(SECTIONS))]:
-        section_rows = [r for r in rows if r["section"] == section]
-        if not section_rows:
+    sections = figure_a(rows)
+    labels = [m.label for s in sections for m, _ in [*s.overall, *s.broken_down]]
+    label_width = max((len(label) for label in labels), default=0) + 2
+    for section in sections:
+        lines += ["", section.title]
+        lines += [f"  {m.label:<{label_width}}{value}" for m, value in section.overall]
+        if not section.broken_down:
             continue
-        lines += ["", SECTION_TITLES.get(section, section)]
-        overall = {r["metric"]: r for r in section_rows if r["breakdown"] == "all"}
-        for metric in _sorted_metrics(set(overall)):
-            label = LABELS.get(metric, metric)
-            lines.append(f"  {label:<{label_width}}{format_value(overall[metric])}")
-        broken_down = [r for r in section_rows if r["breakdown"] != "all"]
-        if not broken_down:
-            continue
-        columns = sorted({r["breakdown"] for r in broken_down})
-        cells = {(r["metric"], r["breakdown"]): format_value(r) for r in broken_down}
-        width = max(len(c) for c in [*cells.values(), *columns]) + 2
-        lines.append(f"  {'':<{label_width}}" + "".join(f"{c:>{width}}" for c in columns))
-        for metric in _sorted_metrics({r["metric"] for r in broken_down}):
-            label = LABELS.get(metric, metric)
-            values = "".join(f"{cells.get((metric, c), '-'):>{width}}" for c in columns)
-            lines.append(f"  {label:<{label_width}}{values}")
+        cells = [v for _, values in section.broken_down for v in values]
+        width = max(len(c) for c in [*cells, *section.columns]) + 2
+        lines.append(f"  {'':<{label_width}}" + "".join(f"{c:>{width}}" for c in section.columns))
+        for m, values in section.broken_down:
+            lines.append(f"  {m.label:<{label_width}}" + "".join(f"{v:>{width}}" for v in values))
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ from dagster_project.publish.history import run_check_summary
 from dagster_project.publish.versions import activate_version, build_version, prune_versions
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 from dagster_project.transform.assets import dbt_model_assets
+from dagster_project.transform.dbt_vars import run_dbt_vars
 
 PUBLISH_GROUP = "publication"
 
@@ -47,6 +48,7 @@ def published_marts(
         as_of,
         checks,
         extract_date=landing.manifest().extract_date,
+        dbt_vars=run_dbt_vars(as_of),
     )
     if run_settings.activate:
         activate_version(warehouse.root, version)
@@ -62,6 +64,7 @@ def published_marts(
             "served": run_settings.activate,
             "tables": dg.MetadataValue.json(version.tables),
             "checks": dg.MetadataValue.json(version.checks),
+            "dbt_vars": dg.MetadataValue.json(version.dbt_vars or {}),
             "versions_pruned": len(removed),
             "path": dg.MetadataValue.path(str(warehouse.analytics_path)),
         }

@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -29,6 +30,8 @@ class Version:
     checks: dict[str, int]
     # Versions published before the quality checks existed have no extract_date.
     extract_date: str | None = None
+    # Versions published before the selection marts record no dbt vars.
+    dbt_vars: dict[str, Any] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Version:
@@ -43,8 +46,12 @@ def build_version(
     as_of: date,
     checks: dict[str, int],
     extract_date: date | None = None,
+    dbt_vars: dict[str, Any] | None = None,
 ) -> Version:
-    """Copy every table of the warehouse's marts schema into a new, immutable version folder."""
+    """Copy every table of the warehouse's marts schema into a new, immutable version folder.
+
+    dbt_vars: the vars the marts were built with (as_of, selection_threshold, ...).
+    """
     created = datetime.now(UTC)
     version_id = f"{created:%Y%m%dT%H%M%S%fZ}-{run_id[:8]}"
     staging_dir = data_dir / VERSIONS_DIR / f".{version_id}.partial"
@@ -83,6 +90,7 @@ def build_version(
         "tables": tables,
         "checks": checks,
         "extract_date": extract_date.isoformat() if extract_date else None,
+        "dbt_vars": dbt_vars,
     }
     (staging_dir / VERSION_INFO).write_text(json.dumps(info, indent=2, sort_keys=True))
     final_dir = data_dir / VERSIONS_DIR / version_id

@@ -10,12 +10,13 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.contract import feeds
-from dagster_project.presentation.figure_b import COHORT_COLUMNS
 from dagster_project.publish.versions import current_version_id, list_versions
 from dagster_project.quality.results import CheckOutcome, record
 from dagster_project.quality.suites import ERROR, WARN, table_suites
 from dagster_project.quality.validate import GxRunner, run_suite
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.transform.dbt_files import COHORT_COLUMNS
+from dagster_project.transform.dbt_vars import selection_threshold
 
 QUALITY_DIR = "quality"
 
@@ -52,10 +53,30 @@ def _schemes_add_up_sql() -> str:
         with by_month as (
             select month_end, {sums}
             from marts.cohort_monthly
+            where area = 'ALL'
             group by month_end
         ),
         mismatched as (select month_end from by_month where {mismatch})
         select count(*) = 0, count(*) || ' month ends where ALL <> GENERIC + DV'
+        from mismatched
+        """
+
+
+def _areas_add_up_sql() -> str:
+    sums = ",\n".join(
+        f"sum({c}) filter (where area = 'ALL') as all_{c}, "
+        f"sum({c}) filter (where area <> 'ALL') as parts_{c}"
+        for c in COHORT_COLUMNS
+    )
+    mismatch = " or ".join(f"all_{c} is distinct from parts_{c}" for c in COHORT_COLUMNS)
+    return f"""
+        with by_month as (
+            select month_end, scheme, {sums}
+            from marts.cohort_monthly
+            group by month_end, scheme
+        ),
+        mismatched as (select month_end from by_month where {mismatch})
+        select count(*) = 0, count(*) || ' month ends x schemes where ALL <> the sum of the areas'
         from mismatched
         """
 
@@ -84,6 +105,122 @@ RECONCILIATIONS = (
         "Every month: ALL equals GENERIC + DV in every count column.",
         _schemes_add_up_sql(),
         (("marts", "cohort_monthly"),),
+    ),
+    SqlCheck(
+        ("marts", "cohort_monthly"),
+        "areas_add_up",
+        "Every month and scheme: area ALL equals the sum of the three areas in every count "
+        "(a nominal's area is that of their one open spell).",
+        _areas_add_up_sql(),
+        (("marts", "cohort_monthly"),),
+    ),
+    SqlCheck(
+        ("marts", "monthly_scores"),
+        "monthly_scores_key_unique",
+        "One row per person x month end.",
+        """
+        with keys as (
+            select count(*) as rows, count(distinct (month_end, nominal_key)) as keys
+            from marts.monthly_scores
+        )
+        select rows = keys, (rows - keys) || ' duplicate person-months' from keys
+        """,
+        (("marts", "monthly_scores"),),
+    ),
+    SqlCheck(
+        ("marts", "monthly_scores"),
+        "monthly_scores_only_with_a_component",
+        "Every row has C > 0 or A > 0 under the version in force or the newest version, and "
+        "rrs = conviction_weight x arrest_weight.",
+        """
+        with bad as (
+            select scores.*
+            from marts.monthly_scores as scores
+            left join staging.stg_monthly_rrs as lfl
+                on scores.month_end = lfl.month_end and scores.nominal_key = lfl.nominal_key
+            where not (
+                coalesce(scores.conviction_weight, 0) > 0
+                or coalesce(scores.arrest_weight, 0) > 0
+                or coalesce(lfl.conviction_weight_lfl, 0) > 0
+                or coalesce(lfl.arrest_weight_lfl, 0) > 0
+            )
+            or scores.rrs is distinct from scores.conviction_weight * scores.arrest_weight
+        )
+        select count(*) = 0, count(*) || ' rows without a component or with rrs <> C x A'
+        from bad
+        """,
+        (("marts", "monthly_scores"), ("staging", "stg_monthly_rrs")),
+    ),
+    SqlCheck(
+        ("marts", "selection_candidates"),
+        "selection_key_unique",
+        "One row per person.",
+        """
+        with keys as (
+            select count(*) as rows, count(distinct nominal_key) as keys
+            from marts.selection_candidates
+        )
+        select rows = keys, (rows - keys) || ' duplicate people' from keys
+        """,
+        (("marts", "selection_candidates"),),
+    ),
+    SqlCheck(
+        ("marts", "selection_candidates"),
+        "selection_ranks_1_to_n",
+        "Ranks are 1..N with no ties or gaps, in the order rrs, conviction_weight, "
+        "arrest_weight (desc), nominal_key.",
+        """
+        with ordered as (
+            select
+                rank,
+                row_number() over (
+                    order by rrs desc, conviction_weight desc, arrest_weight desc, nominal_key
+                ) as expected
+            from marts.selection_candidates
+        )
+        select count(*) filter (where rank is distinct from expected) = 0,
+            count(*) filter (where rank is distinct from expected) || ' of ' || count(*)
+            || ' ranks out of order'
+        from ordered
+        """,
+        (("marts", "selection_candidates"),),
+    ),
+    SqlCheck(
+        ("marts", "selection_candidates"),
+        "selection_rrs_at_or_over_threshold",
+        f"Every candidate's rrs >= selection_threshold ({selection_threshold()}).",
+        f"""
+        select count(*) = 0, count(*) || ' candidates below the threshold'
+        from marts.selection_candidates
+        where not (rrs >= {selection_threshold()})
+        """,
+        (("marts", "selection_candidates"),),
+    ),
+    SqlCheck(
+        ("marts", "selection_candidates"),
+        "selection_no_open_spell",
+        "No candidate has a spell open at the as-of date.",
+        """
+        select count(*) = 0, count(*) || ' candidates with an open spell'
+        from marts.selection_candidates as candidates
+        inner join intermediate.int_spells as spells
+            on candidates.nominal_key = spells.nominal_key and spells.is_open
+        """,
+        (("marts", "selection_candidates"), ("intermediate", "int_spells")),
+    ),
+    SqlCheck(
+        ("marts", "selection_monthly"),
+        "selection_monthly_entries_add_up",
+        "Every month: entered_next_month + entered_below_threshold <= entries_next_month, "
+        "all three empty together.",
+        """
+        select count(*) = 0, count(*) || ' month ends with inconsistent entry counts'
+        from marts.selection_monthly
+        where entered_next_month + entered_below_threshold > entries_next_month
+            or (entered_next_month is null) <> (entries_next_month is null)
+            or (entered_below_threshold is null) <> (entries_next_month is null)
+        """,
+        (("marts", "selection_monthly"),),
     ),
     SqlCheck(
         ("marts", "dv_outcomes"),

@@ -4,6 +4,10 @@ A suite names the columns and DuckDB types its table must have (the schema check
 rules. Each rule is a GX expectation filed under a check name (``keys_unique``, ``ranges``,
 ``accepted_values``); every check name becomes one Dagster asset check on the table.
 
+A published mart's columns and types are its enforced dbt model contract (its .yml under
+dbt/models/marts), which dbt checks when it builds the mart; the suite reads them from there
+rather than keeping a second list (docs/decisions/dbt.md).
+
 Required columns are not here: dbt's ``not_null_columns`` test checks them inside the build, so
 a null stops the models downstream of it. A rule is checked once, by one engine (see
 docs/decisions/checks-once.md); GX rules let nulls pass, as GX does.
@@ -13,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 
 import great_expectations as gx
+import yaml
 
 from dagster_project.ingest.contract import (
     ABUSE_TYPES,
@@ -24,6 +30,7 @@ from dagster_project.ingest.contract import (
     SCHEMES,
     area_codes,
 )
+from dagster_project.settings import DBT_PROJECT_DIR
 
 E = gx.expectations
 ERROR = "ERROR"
@@ -83,6 +90,23 @@ class TableSuite:
             if name not in names:
                 names.append(name)
         return names
+
+
+@cache
+def _mart_contracts() -> dict[str, dict[str, str]]:
+    """Column name -> DuckDB type of every contracted mart, from its dbt .yml."""
+    contracts: dict[str, dict[str, str]] = {}
+    for path in sorted((DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
+        for model in yaml.safe_load(path.read_text()).get("models", []):
+            if (model.get("config") or {}).get("contract", {}).get("enforced"):
+                contracts[model["name"]] = {
+                    column["name"]: column["data_type"].upper() for column in model["columns"]
+                }
+    return contracts
+
+
+def contract_columns(mart: str) -> dict[str, str]:
+    return dict(_mart_contracts()[mart])
 
 
 def _end_of(day: date) -> datetime:
@@ -252,32 +276,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             "nominal_scores",
             "marts",
             "nominal_scores",
-            {
-                "spell_id": "VARCHAR",
-                "nominal_key": "VARCHAR",
-                "scheme": "VARCHAR",
-                "area": "VARCHAR",
-                "entry_date": "DATE",
-                "exit_date": "DATE",
-                "exit_reason": "VARCHAR",
-                "is_open": "BOOLEAN",
-                "cohort_year": "NUMBER",
-                "matrix_version": "",
-                "entry_score": "NUMBER",
-                "mid_date": "DATE",
-                "mid_score": "NUMBER",
-                "exit_score": "NUMBER",
-                "latest_score": "NUMBER",
-                "entry_band": "VARCHAR",
-                "mid_band": "VARCHAR",
-                "exit_band": "VARCHAR",
-                "reduction": "NUMBER",
-                "months_on_iom": "NUMBER",
-                "reduction_rate": "NUMBER",
-                "entry_score_lfl": "NUMBER",
-                "exit_score_lfl": "NUMBER",
-                "days_at_liberty": "NUMBER",
-            },
+            contract_columns("nominal_scores"),
             (
                 unique_key("spell_id"),
                 *(
@@ -295,17 +294,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             "scorecard",
             "marts",
             "scorecard",
-            {
-                "section": "VARCHAR",
-                "metric": "VARCHAR",
-                "breakdown": "VARCHAR",
-                "value": "DOUBLE",
-                "value_label": "VARCHAR",
-                "numerator": "NUMBER",
-                "denominator": "NUMBER",
-                "unit": "VARCHAR",
-                "as_of": "DATE",
-            },
+            contract_columns("scorecard"),
             (
                 unique_key("section", "metric", "breakdown"),
                 in_set("unit", SCORECARD_UNITS),
@@ -324,20 +313,11 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             "cohort_monthly",
             "marts",
             "cohort_monthly",
-            {
-                "month_end": "DATE",
-                "scheme": "VARCHAR",
-                "live_cohort": "NUMBER",
-                "in_custody": "NUMBER",
-                "in_custody_release_city": "NUMBER",
-                "in_custody_release_county_north": "NUMBER",
-                "in_custody_release_county_south": "NUMBER",
-                "watchlist": "NUMBER",
-                "live_plus_watchlist": "NUMBER",
-            },
+            contract_columns("cohort_monthly"),
             (
-                unique_key("month_end", "scheme"),
+                unique_key("month_end", "scheme", "area"),
                 in_set("scheme", (*SCHEMES, "ALL")),
+                in_set("area", (*area_codes(), "ALL")),
                 *(
                     between(c, 0)
                     for c in ("live_cohort", "in_custody", "watchlist", "live_plus_watchlist")
@@ -354,15 +334,7 @@ def mart_suites(as_of: date) -> list[TableSuite]:
             "release_forecast",
             "marts",
             "release_forecast",
-            {
-                "window_start": "DATE",
-                "window_end": "DATE",
-                "window_label": "VARCHAR",
-                "scheme": "VARCHAR",
-                "release_area": "VARCHAR",
-                "due_releases": "NUMBER",
-                "actual_releases": "NUMBER",
-            },
+            contract_columns("release_forecast"),
             (
                 unique_key("window_start", "scheme", "release_area"),
                 in_set("scheme", (*SCHEMES, "ALL")),
@@ -378,14 +350,6 @@ def mart_suites(as_of: date) -> list[TableSuite]:
 
 def dv_outcome_suites() -> list[TableSuite]:
     """dv_outcomes (true counts) and dv_outcomes_publishable (suppressed cells are empty)."""
-    columns = {
-        "abuse_type": "VARCHAR",
-        "outcome": "VARCHAR",
-        "cases": "NUMBER",
-        "total_cases": "NUMBER",
-        "pct": "NUMBER",
-        "cessation_or_significant_pct": "NUMBER",
-    }
     rules = (
         unique_key("abuse_type", "outcome"),
         in_set("abuse_type", ABUSE_TYPES),
@@ -399,14 +363,14 @@ def dv_outcome_suites() -> list[TableSuite]:
             "dv_outcomes",
             "marts",
             "dv_outcomes",
-            columns,
+            contract_columns("dv_outcomes"),
             rules,
         ),
         TableSuite(
             "dv_outcomes_publishable",
             "marts",
             "dv_outcomes_publishable",
-            {**columns, "is_suppressed": "BOOLEAN"},
+            contract_columns("dv_outcomes_publishable"),
             rules,
         ),
     ]

@@ -114,13 +114,25 @@ def cohort_scores_chart(
                 fmt="o",
                 color=PALETTE[0],
                 capsize=3,
+                label="estimate with its 95% bootstrap CI",
             )
         else:
-            right.plot(estimate, y, "o", color=PALETTE[1])
+            right.plot(estimate, y, "o", color=PALETTE[1], label="estimate (no CI computed)")
     right.axvline(0, color="#444", linewidth=0.8)
     right.set_yticks(range(len(labels)), labels)
     right.set_ylim(-0.7, len(labels) - 0.3)
     right.set_xlabel("shift in RRS (later minus entry)")
-    right.set_title("Hodges-Lehmann shift, 95% CI", loc="left")
+    right.set_title("Hodges-Lehmann shift", loc="left")
+    handles, names = right.get_legend_handles_labels()
+    unique = dict(zip(names, handles, strict=True))
+    if unique:
+        right.legend(
+            unique.values(),
+            unique.keys(),
+            frameon=False,
+            fontsize=7,
+            loc="upper left",
+            bbox_to_anchor=(0, -0.25),
+        )
     fig.tight_layout()
     return _svg(fig)

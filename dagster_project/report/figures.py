@@ -1,7 +1,9 @@
 """Turns the published marts into the report's sections: tables, charts and sentences.
 
 Each section names the marts it reads; a mart not yet published gives a section that says so
-instead of a crash. Every count shown for publication goes through suppression.py.
+instead of a crash. Every count shown for publication goes through suppression.py. Figure A
+and Figure B are laid out by presentation/ (the same layout as `iom scorecard` and
+`iom live-cohort`), every figure is written by presentation/format.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,21 @@ from typing import Any
 
 import pandas as pd
 
+from dagster_project.presentation.figure_b import RELEASES_DUE_HEADING, figure_b
+from dagster_project.presentation.format import (
+    count,
+    is_missing,
+    month,
+    number,
+    p_value,
+    part,
+    percentage,
+    scorecard_value,
+    signed,
+    window,
+)
+from dagster_project.presentation.metrics import Metric, metric
+from dagster_project.presentation.scorecard import FigureASection, figure_a
 from dagster_project.report import charts
 from dagster_project.report.marts import PublishedMarts
 from dagster_project.report.suppression import (
@@ -22,12 +39,12 @@ from dagster_project.report.suppression import (
     show_count,
     suppress_groups,
     suppress_table,
+    threshold_for,
 )
 
 FIGURE_B_MONTHS = 7
 FORECAST_WINDOWS_CHARTED = 18
-AREAS = {"CITY": "City", "COUNTY_NORTH": "County North", "COUNTY_SOUTH": "County South"}
-SCHEMES = ("GENERIC", "DV")
+SIGNIFICANCE = "Significance"
 ABUSE_TYPES = {
     "PHYSICAL": "Physical",
     "EMOTIONAL": "Emotional / psychological",
@@ -43,9 +60,11 @@ OUTCOMES = {
     "SOME_REDUCTION": "Some reduction",
     "DONT_KNOW": "Don't know",
 }
-# Percentages whose numerator and denominator are counts of people (so they are suppressed
-# like counts); the other pct rows of the scorecard are ratios of mean scores.
-COUNT_PCTS = {"successful_exit_pct": COUNT_THRESHOLD, "reentered_pct": COUNT_THRESHOLD}
+RRS_EXPLAINED = (
+    "Scores are the <b>Reoffending Risk Score (RRS)</b>: the weighted convictions of the last "
+    "five years times the weighted arrests of the last twelve months (weights from the "
+    "offence matrix), so a nominal with no recent arrest scores 0. Bands are 100 points wide."
+)
 
 
 @dataclass
@@ -70,56 +89,8 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------- formatting
-
-
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
-
-
-def number(value: Any, digits: int = 1) -> str:
-    if _is_missing(value):
-        return "—"
-    return f"{float(value):,.{digits}f}"
-
-
-def signed(value: Any, digits: int = 1) -> str:
-    return "—" if _is_missing(value) else f"{float(value):+,.{digits}f}"
-
-
-def count(value: Any, threshold: int = COUNT_THRESHOLD) -> str:
-    value = None if _is_missing(value) else value
-    return show_count(value, is_small(value, threshold))
-
-
-def _part(value: Any) -> str:
-    """A numerator or denominator: a whole number as a count, otherwise one decimal."""
-    if _is_missing(value):
-        return "—"
-    as_float = float(value)
-    return f"{int(as_float):,}" if as_float.is_integer() else f"{as_float:,.1f}"
-
-
-def pct_text(row: dict | None, threshold: int | None = None) -> str:
-    """'44.8% (103 of 230)': a percentage never travels without its numerator and denominator.
-    With a threshold the parts are counts of people and small ones are suppressed."""
-    if row is None or _is_missing(row.get("value")):
-        return "not available"
-    numerator, denominator = row.get("numerator"), row.get("denominator")
-    if threshold is not None and (
-        is_small(numerator, threshold)
-        or is_small(None if _is_missing(denominator) else denominator - numerator, threshold)
-    ):
-        return f"{SUPPRESSED} (small numbers)"
-    # "of" for people counted; a ratio of mean scores shows its two means.
-    joint = " of " if threshold is not None else " / "
-    return f"{float(row['value']):.1f}% ({_part(numerator)}{joint}{_part(denominator)})"
-
-
-def p_value_text(p: Any) -> str:
-    if _is_missing(p):
-        return "—"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def _suppressing(m: Metric) -> int | None:
+    return threshold_for(m.counted)
 
 
 def band_order(label: str) -> int:
@@ -133,43 +104,68 @@ class Scorecard:
     """Rows of the long-format scorecard, looked up by metric and breakdown."""
 
     def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
         self.rows: dict[tuple[str, str], dict] = {}
         for record in frame.to_dict("records"):
             self.rows[(record["metric"], str(record["breakdown"]))] = record
 
-    def row(self, metric: str, breakdown: str = "all") -> dict | None:
-        return self.rows.get((metric, breakdown))
+    def row(self, code: str, breakdown: str = "all") -> dict | None:
+        return self.rows.get((code, breakdown))
 
-    def value(self, metric: str, breakdown: str = "all") -> Any:
-        row = self.row(metric, breakdown)
-        return None if row is None or _is_missing(row.get("value")) else row["value"]
+    def value(self, code: str, breakdown: str = "all") -> Any:
+        row = self.row(code, breakdown)
+        return None if row is None or is_missing(row.get("value")) else row["value"]
 
-    def breakdowns(self, metric: str) -> list[str]:
-        return sorted(b for m, b in self.rows if m == metric)
+    def breakdowns(self, code: str) -> list[str]:
+        return sorted(b for m, b in self.rows if m == code)
 
     def cohorts(self) -> list[str]:
         return [b for b in self.breakdowns("cohort_size") if b.isdigit()]
 
-    def band(self, metric: str, breakdown: str = "all") -> str:
-        row = self.row(metric, breakdown)
+    def shown(self, code: str, breakdown: str = "all") -> str:
+        """A figure as Figure A shows it (suppressed for publication)."""
+        row = self.row(code, breakdown)
         if row is None:
             return "not available"
-        label = row.get("value_label") or "—"
-        n = row.get("numerator")
-        return label if _is_missing(n) else f"{label} ({count(n)} nominals)"
+        m = metric(code, row["section"], row["unit"])
+        return scorecard_value(row, m.counted, _suppressing(m))
 
-    def mean(self, metric: str, breakdown: str = "all", digits: int = 1) -> str:
-        row = self.row(metric, breakdown)
-        if row is None:
-            return "not available"
-        n = row.get("denominator")
-        text = number(row.get("value"), digits)
-        return text if _is_missing(n) else f"{text} (n = {count(n)})"
+    def figure_a(self) -> list[FigureASection]:
+        return figure_a(self.frame.to_dict("records"), _suppressing)
 
 
 def missing_section(section: Section, marts: PublishedMarts) -> bool:
     section.missing = [name for name in section.sources if marts.get(name) is None]
     return bool(section.missing)
+
+
+def _figure_a_tables(block: FigureASection, figure_id: str) -> list[Figure]:
+    """One table of a Figure A section's 'all' figures, one of its breakdowns."""
+    tables = []
+    if block.overall:
+        tables.append(
+            Figure(
+                figure_id,
+                block.title,
+                ["scorecard"],
+                "table",
+                {"header": ["Measure", "Value"], "rows": [[m.label, v] for m, v in block.overall]},
+            )
+        )
+    if block.broken_down:
+        tables.append(
+            Figure(
+                f"{figure_id}-by-cohort",
+                f"{block.title}: by entry cohort" if block.section != "Mid" else block.title,
+                ["scorecard"],
+                "table",
+                {
+                    "header": ["Measure", *block.columns],
+                    "rows": [[m.label, *values] for m, values in block.broken_down],
+                },
+            )
+        )
+    return tables
 
 
 # ---------------------------------------------------------------- Figure A
@@ -180,71 +176,46 @@ def scorecard_section(marts: PublishedMarts) -> Section:
     if missing_section(section, marts):
         return section
     card = Scorecard(marts.get("scorecard"))
-    glance = [
-        ("Unique nominals", count(card.value("unique_nominals"))),
-        ("Currently on IOM (open spell, watchlist included)", count(card.value("on_iom_nominals"))),
-        ("Exited", count(card.value("exited_nominals"))),
-        ("Successful exits", pct_text(card.row("successful_exit_pct"), COUNT_THRESHOLD)),
-        (
-            "Re-entered after an exit",
-            count(card.value("reentered_nominals"))
-            + " — "
-            + pct_text(card.row("reentered_pct"), COUNT_THRESHOLD),
-        ),
-        ("Mean entry score", card.mean("mean_entry_score")),
-        ("Mode entry band", card.band("mode_entry_band")),
-        ("Mean exit score", card.mean("mean_exit_score")),
-        (
-            "Variance exit vs entry",
-            signed(card.value("exit_variance")) + " — " + pct_text(card.row("exit_variance_pct")),
-        ),
-        ("Mode exit band", card.band("mode_exit_band")),
-        ("DVIOM nominals", count(card.value("dv_nominals"))),
-        ("Washed out from DV", count(card.value("dv_washout_nominals"))),
-        ("Mean reduction, entry to exit", card.mean("mean_reduction")),
-        ("Mean reduction rate (per month on IOM)", card.mean("mean_reduction_rate")),
-        (
-            "Change in mean score, all spells (latest vs entry)",
-            pct_text(card.row("cohort_reduction_pct")),
-        ),
-    ]
-    section.figures.append(
-        Figure(
-            "figure-a",
-            "Scorecard",
-            ["scorecard"],
-            "table",
-            {"header": ["Measure", "Value"], "rows": [list(r) for r in glance]},
-        )
+    section.paragraphs.append(RRS_EXPLAINED)
+    section.paragraphs.append(
+        "Counts of <b>nominals</b> count people; counts of <b>spells</b> count periods on IOM "
+        "(a nominal who re-entered, or moved between schemes, has more than one spell). "
+        "<b>Exit variance</b> compares the mean exit score of exited spells with the mean "
+        "entry score of <i>all</i> spells, as the published Figure A does; <b>mean "
+        "reduction</b> compares each exited spell with its own entry score. They differ "
+        "because the spells that have exited did not enter with the average score."
     )
-    cohorts = card.cohorts()
-    cohort_rows = [
-        ["Cohort size"] + [count(card.value("cohort_size", c)) for c in cohorts],
-        ["Mean mid-spell score"]
-        + [number(card.value("cohort_mean_mid_score", c)) for c in cohorts],
-        ["Mean entry score"] + [number(card.value("cohort_mean_entry_score", c)) for c in cohorts],
-        ["Variance mid vs entry"] + [signed(card.value("cohort_mid_variance", c)) for c in cohorts],
-        ["Variance mid vs entry (%)"]
-        + [pct_text(card.row("cohort_mid_variance_pct", c)) for c in cohorts],
-        ["Mode mid-spell band"] + [card.band("cohort_mode_mid_band", c) for c in cohorts],
-    ]
-    section.figures.append(
-        Figure(
-            "figure-a-cohorts",
-            "By entry cohort",
-            ["scorecard"],
-            "table",
-            {"header": ["Entry cohort", *cohorts], "rows": cohort_rows},
-        )
-    )
+    for block in card.figure_a():
+        if block.section != SIGNIFICANCE:
+            section.figures += _figure_a_tables(block, f"figure-a-{block.section.lower()}")
+    caveat = incomplete_cohort_caveat(card)
+    if caveat:
+        for figure in section.figures:
+            if figure.id.endswith("-by-cohort"):
+                figure.note = caveat
     return section
+
+
+def incomplete_cohort_caveat(card: Scorecard) -> str:
+    """A cohort of the as-of year is still entering and its spells are only months in."""
+    as_of = next(iter(card.frame["as_of"]), None) if len(card.frame) else None
+    if is_missing(as_of):
+        return ""
+    as_of = pd.Timestamp(as_of)
+    if str(as_of.year) not in card.cohorts():
+        return ""
+    return (
+        f"The {as_of.year} cohort is incomplete: it holds the spells that entered up to the "
+        f"as-of date ({as_of:%d %b %Y}), each at most {as_of.month} month"
+        f"{'s' if as_of.month > 1 else ''} in, so its mid-spell scores are early ones."
+    )
 
 
 # ---------------------------------------------------------------- significance
 
 
 def _effect_word(r: Any) -> str:
-    if _is_missing(r):
+    if is_missing(r):
         return "unknown"
     size = abs(r)
     return "large" if size >= 0.5 else "medium" if size >= 0.3 else "small"
@@ -267,11 +238,12 @@ def significance_section(marts: PublishedMarts) -> Section:
             else "a change like this could well happen by chance alone"
         )
         section.paragraphs.append(
-            f"Comparing each of the {count(n)} exited spells' score at exit with the same "
-            f"nominal's score at entry, the typical change was {signed(shift)} points "
-            f"(Hodges-Lehmann estimate; 95% confidence interval {signed(low)} to "
-            f"{signed(high)}). A Wilcoxon signed-rank test gives {p_value_text(p)} "
-            f"(two-sided): {chance}. The effect size is r = {number(r, 2)} ({_effect_word(r)})."
+            f"Comparing each of the {card.shown('exit_wilcoxon_n')} exited spells' RRS at exit "
+            f"with the same nominal's RRS at entry, the typical change was {signed(shift)} "
+            f"points (Hodges-Lehmann estimate; 95% bootstrap confidence interval "
+            f"{signed(low)} to {signed(high)}). A Wilcoxon signed-rank test gives "
+            f"{p_value(p)} (two-sided): {chance}. The effect size is r = {number(r, 2)} "
+            f"({_effect_word(r)})."
         )
     section.paragraphs += [
         "This shows that scores fell; it does not show that IOM caused the fall:",
@@ -283,26 +255,9 @@ def significance_section(marts: PublishedMarts) -> Section:
         "score can move because the weights moved. The nominal_scores mart keeps like-for-like "
         "scores under the newest matrix for trend work.",
     ]
-    rows = []
-    for cohort in card.cohorts():
-        rows.append(
-            [
-                cohort,
-                count(card.value("mid_wilcoxon_n", cohort)),
-                signed(card.value("mid_hl_shift", cohort)),
-                number(card.value("mid_effect_r", cohort), 2),
-                p_value_text(card.value("mid_wilcoxon_p", cohort)),
-            ]
-        )
-    section.figures.append(
-        Figure(
-            "significance-mid",
-            "Mid-spell vs entry, by entry cohort (paired)",
-            ["scorecard"],
-            "table",
-            {"header": ["Cohort", "Pairs", "HL shift", "Effect r", "Wilcoxon"], "rows": rows},
-        )
-    )
+    for block in card.figure_a():
+        if block.section == SIGNIFICANCE:
+            section.figures += _figure_a_tables(block, "significance-tests")
     shifts = [("exited, all", shift, low, high)] + [
         (
             f"mid, {c}",
@@ -315,15 +270,19 @@ def significance_section(marts: PublishedMarts) -> Section:
     section.figures.append(
         Figure(
             "chart-cohort-scores",
-            "Mean score by entry cohort, and the shift with its CI",
+            "Mean RRS by entry cohort, and the Hodges-Lehmann shift",
             ["scorecard"],
             "chart",
             charts.cohort_scores_chart(
-                card.cohorts(),
+                [f"{c} (n = {card.shown('cohort_size', c)} spells)" for c in card.cohorts()],
                 [card.value("cohort_mean_entry_score", c) for c in card.cohorts()],
                 [card.value("cohort_mean_mid_score", c) for c in card.cohorts()],
                 shifts,
             ),
+            note="Left: mean entry and mid-spell RRS of each cohort's spells. Right: the "
+            "Hodges-Lehmann shift; the bar through the exited spells' point is its 95% "
+            "bootstrap confidence interval (the mid-spell shifts have none computed). "
+            + incomplete_cohort_caveat(card),
         )
     )
     return section
@@ -384,8 +343,13 @@ def distribution_section(marts: PublishedMarts) -> Section:
 # ---------------------------------------------------------------- Figure B
 
 
-def _month_label(value: Any) -> str:
-    return pd.Timestamp(value).strftime("%b %Y").upper()
+def _records(frame: pd.DataFrame | None) -> list[dict] | None:
+    return None if frame is None else frame.to_dict("records")
+
+
+def _rollup(frame: pd.DataFrame) -> pd.DataFrame:
+    """All areas: cohort_monthly split by area keeps its roll-up as area 'ALL'."""
+    return frame[frame["area"] == "ALL"] if "area" in frame.columns else frame
 
 
 def cohort_section(marts: PublishedMarts) -> Section:
@@ -397,64 +361,35 @@ def cohort_section(marts: PublishedMarts) -> Section:
     missing_section(section, marts)
     if cohort is None:
         return section
-    months = sorted(pd.to_datetime(cohort["month_end"]).unique())[-FIGURE_B_MONTHS:]
-    by_scheme = {(pd.Timestamp(r["month_end"]), r["scheme"]): r for r in cohort.to_dict("records")}
-
-    def cohort_value(month: pd.Timestamp, scheme: str, column: str) -> Any:
-        record = by_scheme.get((month, scheme))
-        return None if record is None else record[column]
-
-    def due(month: pd.Timestamp, scheme: str, area: str) -> Any:
-        if forecast is None:
-            return None
-        start = month.to_period("M").start_time
-        match = forecast[
-            (pd.to_datetime(forecast["window_start"]) == start)
-            & (forecast["scheme"] == scheme)
-            & (forecast["release_area"] == area)
-        ]
-        return None if match.empty else match["due_releases"].iloc[0]
-
-    rows: list[tuple[str, Any]] = []  # (label, per-month getter)
-    rows += [(f"live {s}", lambda m, s=s: cohort_value(m, s, "live_cohort")) for s in SCHEMES]
-    rows += [("live total", lambda m: cohort_value(m, "ALL", "live_cohort"))]
-    rows += [(f"in custody {s}", lambda m, s=s: cohort_value(m, s, "in_custody")) for s in SCHEMES]
-    rows += [("in custody total", lambda m: cohort_value(m, "ALL", "in_custody"))]
-    rows += [
-        (
-            f"… releasing to {name}",
-            lambda m, a=a: cohort_value(m, "ALL", f"in_custody_release_{a.lower()}"),
-        )
-        for a, name in AREAS.items()
-    ]
-    rows += [(f"due in next 3 months, {s}", lambda m, s=s: due(m, s, "ALL")) for s in SCHEMES]
-    rows += [("due, total", lambda m: due(m, "ALL", "ALL"))]
-    rows += [(f"due, to {name}", lambda m, a=a: due(m, "ALL", a)) for a, name in AREAS.items()]
-    rows += [
-        ("live watchlist", lambda m: cohort_value(m, "ALL", "watchlist")),
-        ("total on IOM and watchlist", lambda m: cohort_value(m, "ALL", "live_plus_watchlist")),
-    ]
-    # Cells that add up to a shown total (row indexes into `rows`): part rows then the total.
-    groups = [(0, 1, 2), (3, 4, 5), (6, 7, 8, 5), (9, 10, 11), (12, 13, 14, 11)]
+    figure = figure_b(_records(cohort) or [], _records(forecast), FIGURE_B_MONTHS)
     columns = []
-    for month in months:
-        values = [getter(month) for _, getter in rows]
-        values = [None if _is_missing(v) else v for v in values]
-        hidden = suppress_groups(values, groups, COUNT_THRESHOLD)
+    for m in range(len(figure.month_ends)):
+        values = [None if is_missing(values[m]) else values[m] for _, values in figure.rows]
+        hidden = suppress_groups(values, figure.sum_groups(), COUNT_THRESHOLD)
         columns.append([show_count(v, h) for v, h in zip(values, hidden, strict=True)])
-    table_rows = [[label] + [col[i] for col in columns] for i, (label, _) in enumerate(rows)]
+    table_rows = []
+    for i, (label, _) in enumerate(figure.rows):
+        if i == figure.due_row():
+            table_rows.append([RELEASES_DUE_HEADING, *(figure.window_ranges or [])])
+        table_rows.append([label.strip()] + [col[i] for col in columns])
+    section.paragraphs.append(
+        "Counts are of <b>nominals</b> at each month end: the live cohort (open spell, not on "
+        "the watchlist), those of them in custody, and the watchlist (in custody on a long "
+        "sentence with release more than six months away)."
+    )
     section.figures.append(
         Figure(
             "figure-b",
-            "Live cohort, custody, releases due and watchlist by month",
+            "Live cohort, custody, releases due and watchlist by month (nominals)",
             ["cohort_monthly", "release_forecast"],
             "table",
-            {"header": ["", *[_month_label(m) for m in months]], "rows": table_rows},
-            note="Due: releases expected in the 3-month window starting that month "
-            "(e.g. SEP-NOV); sudden parole releases cannot be forecast and are not in it.",
+            {"header": ["", *[month(m) for m in figure.month_ends]], "rows": table_rows},
+            note="Due: releases expected in the 3-month window starting that month (e.g. "
+            "Sep 2018 - Nov 2018); windows overlap, so a release can be due in up to three "
+            "months' windows. Sudden parole releases cannot be forecast and are not in it.",
         )
     )
-    section.figures.append(cohort_chart(cohort))
+    section.figures.append(cohort_chart(_rollup(cohort)))
     if forecast is not None:
         section.figures.append(forecast_chart(forecast))
     accuracy = marts.get("release_forecast_accuracy")
@@ -482,25 +417,32 @@ def cohort_chart(cohort: pd.DataFrame) -> Figure:
         ["cohort_monthly"],
         "chart",
         charts.line_chart(
-            [_month_label(m) for m in rows["month_end"]],
+            [month(pd.Timestamp(m)) for m in rows["month_end"]],
             series,
             "nominals",
             "Nominals at each month end (all schemes)",
         ),
+        note=f"A gap in a line is a month whose count is from 1 to {COUNT_THRESHOLD - 1} "
+        "(suppressed).",
     )
+
+
+def _window_range(record: dict) -> str:
+    return window(pd.Timestamp(record["window_start"]), pd.Timestamp(record["window_end"]))
 
 
 def forecast_chart(forecast: pd.DataFrame) -> Figure:
     rows = forecast[(forecast["scheme"] == "ALL") & (forecast["release_area"] == "ALL")]
     rows = rows.sort_values("window_start").tail(FORECAST_WINDOWS_CHARTED)
     series: dict[str, list] = {"due": [], "actual": []}
-    for record in rows.to_dict("records"):
+    records = rows.to_dict("records")
+    for record in records:
         for name, column in (("due", "due_releases"), ("actual", "actual_releases")):
             value = record[column]
             # A window not over yet has no actual count: no bar, and no suppression mark.
             series[name].append(
                 math.nan
-                if _is_missing(value)
+                if is_missing(value)
                 else None
                 if is_small(value, COUNT_THRESHOLD)
                 else value
@@ -511,12 +453,13 @@ def forecast_chart(forecast: pd.DataFrame) -> Figure:
         ["release_forecast"],
         "chart",
         charts.grouped_bars(
-            list(rows["window_label"]),
+            [_window_range(r) for r in records],
             series,
             "nominals released",
             "Due vs actual releases (all schemes and areas)",
         ),
-        note="Windows still open at the as-of date have no actual count yet.",
+        note="Each bar is a 3-month window starting every month, so windows overlap. Windows "
+        "still open at the as-of date have no actual count yet.",
     )
 
 
@@ -530,26 +473,27 @@ def accuracy_table(accuracy: pd.DataFrame) -> Figure:
     rows = []
     for record in [*windows.tail(FIGURE_B_MONTHS).to_dict("records"), *overall.to_dict("records")]:
         early, actual = record.get("early_releases"), record.get("actual_releases")
+        if record["window_label"] == "ALL":
+            label = "all windows"
+        elif is_missing(record.get("window_start")) or is_missing(record.get("window_end")):
+            label = record["window_label"]
+        else:
+            label = _window_range(record)
         rows.append(
             [
-                "all windows" if record["window_label"] == "ALL" else record["window_label"],
-                count(record.get("due_releases")),
-                count(actual),
-                _part(record.get("absolute_error")),
+                label,
+                count(record.get("due_releases"), COUNT_THRESHOLD),
+                count(actual, COUNT_THRESHOLD),
+                part(record.get("absolute_error")),
                 number(record.get("mean_absolute_error")),
-                pct_text(
-                    {
-                        "value": record.get("early_release_pct"),
-                        "numerator": early,
-                        "denominator": actual,
-                    },
-                    COUNT_THRESHOLD,
+                percentage(
+                    record.get("early_release_pct"), early, actual, "nominals", COUNT_THRESHOLD
                 ),
             ]
         )
     return Figure(
         "table-forecast-accuracy",
-        "Release forecast backtest: due vs actual in closed windows",
+        "Release forecast backtest: due vs actual in closed windows (nominals)",
         ["release_forecast_accuracy"],
         "table",
         {
@@ -558,7 +502,7 @@ def accuracy_table(accuracy: pd.DataFrame) -> Figure:
                 "Due",
                 "Actual",
                 "Absolute error",
-                "Mean abs. error",
+                "Mean abs. error (per window)",
                 "Released early",
             ],
             "rows": rows,
@@ -578,18 +522,12 @@ def dv_section(marts: PublishedMarts) -> Section:
     missing_section(section, marts)
     if marts.get("scorecard") is not None:
         card = Scorecard(marts.get("scorecard"))
-        ppit = card.row("dv_ppit_reduction_pct")
+        for code in ("dv_nominals", "dv_washout_nominals", "dv_ppit_reduction_pct"):
+            section.paragraphs.append(f"{metric(code).label}: {card.shown(code)}.")
+        # Survivors are counted in cases asked (Y or N), so the share's parts are survivors.
         section.paragraphs.append(
-            f"DVIOM nominals: {count(card.value('dv_nominals'))}; washed out from DV: "
-            f"{count(card.value('dv_washout_nominals'))}."
-        )
-        section.paragraphs.append(
-            "Change in PPIT risk score of removed DV nominals (mean exit vs mean baseline "
-            f"assessment): {pct_text(ppit)}."
-        )
-        section.paragraphs.append(
-            "Survivors who felt safer at closure (of those asked): "
-            f"{pct_text(card.row('idva_felt_safer_pct'), VICTIM_THRESHOLD)}."
+            f"{metric('idva_felt_safer_pct').label} (of those asked): "
+            f"{card.shown('idva_felt_safer_pct')}."
         )
     outcomes = publishable if publishable is not None else marts.get("dv_outcomes")
     if outcomes is not None:
@@ -601,7 +539,7 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
     cells = {(r["abuse_type"], r["outcome"]): r for r in outcomes.to_dict("records")}
     types = [t for t in ABUSE_TYPES if any(k[0] == t for k in cells)]
     matrix = [[cells.get((t, o), {}).get("cases") for o in OUTCOMES] for t in types]
-    matrix = [[None if _is_missing(v) else v for v in row] for row in matrix]
+    matrix = [[None if is_missing(v) else v for v in row] for row in matrix]
     totals = [
         next((cells[(t, o)].get("total_cases") for o in OUTCOMES if (t, o) in cells), None)
         for t in types
@@ -623,10 +561,10 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
         row = [ABUSE_TYPES[t]]
         for o, value, flag in zip(OUTCOMES, values, flags, strict=True):
             pct = cells.get((t, o), {}).get("pct")
-            shown = count(value, 0) if _is_missing(pct) else f"{count(value, 0)} ({number(pct)}%)"
+            shown = count(value, 0) if is_missing(pct) else f"{count(value, 0)} ({number(pct)}%)"
             row.append(SUPPRESSED if flag else shown)
         # An empty total is one the SQL mart withheld (1 to 9 cases).
-        total = None if _is_missing(total) else total
+        total = None if is_missing(total) else total
         row.append(
             SUPPRESSED if total is None else show_count(total, is_small(total, VICTIM_THRESHOLD))
         )
@@ -640,7 +578,7 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
         )
         masked = any(flags[list(OUTCOMES).index(o)] for o in ("CESSATION", "SIGNIFICANT_REDUCTION"))
         row.append(
-            SUPPRESSED if masked else "—" if _is_missing(cessation) else f"{number(cessation)}%"
+            SUPPRESSED if masked else "—" if is_missing(cessation) else f"{number(cessation)}%"
         )
         rows.append(row)
     return Figure(

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-# Counts about victims and IDVA cases are more disclosive than counts of offenders.
-VICTIM_THRESHOLD = 10
-COUNT_THRESHOLD = 5
+from dagster_project.transform.dbt_files import dbt_var
+
+# Counts about victims and IDVA cases are more disclosive than counts of offenders. Both
+# thresholds are dbt vars (dbt/dbt_project.yml): the SQL suppression of dv_outcomes_publishable
+# and the report read the same setting.
+VICTIM_THRESHOLD: int = int(dbt_var("suppression_threshold"))
+COUNT_THRESHOLD: int = int(dbt_var("count_suppression_threshold"))
 SUPPRESSED = "*"
 
 
@@ -70,3 +74,13 @@ def show_count(count: float | int | None, hidden: bool) -> str:
     if count is None:
         return "—"
     return f"{int(count):,}"
+
+
+def threshold_for(counted: str | None) -> int | None:
+    """The threshold for a figure whose counts count `counted` (scorecard_metrics.counted):
+    survivors are victims; nominals and spells are offenders; mean scores are not counts."""
+    if counted == "survivors":
+        return VICTIM_THRESHOLD
+    if counted in ("nominals", "spells"):
+        return COUNT_THRESHOLD
+    return None

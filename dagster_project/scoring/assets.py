@@ -1,25 +1,28 @@
 """The Python assets of the scoring group: RRS for every scoring point, scorecard statistics."""
 
+from collections.abc import Iterator
+
 import dagster as dg
 import pandas as pd
 
-from dagster_project.resources import WarehouseResource
-from dagster_project.scoring.rrs import RRS_TABLE, compute_rrs
+from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.scoring.rrs import (
+    AS_OF_RRS_TABLE,
+    MONTHLY_RRS_TABLE,
+    RRS_TABLE,
+    compute_population_rrs,
+    compute_rrs,
+)
 from dagster_project.scoring.statistics import PairedTest, paired_test
+from dagster_project.transform.dbt_files import SCORECARD_COLUMNS
 
 SCORING_GROUP = "scoring"
 STATISTICS_TABLE = "scoring.scorecard_statistics"
 SIGNIFICANCE = "Significance"
-SCORECARD_COLUMNS = [
-    "section",
-    "metric",
-    "breakdown",
-    "value",
-    "value_label",
-    "numerator",
-    "denominator",
-    "unit",
-]
+# The scorecard's columns (its dbt .yml) but as_of, which dbt adds.
+STATISTICS_COLUMNS = [c for c in SCORECARD_COLUMNS if c != "as_of"]
+# The types the rows are written with, for the scorecard's union with dbt's rows.
+_COLUMN_TYPES = {"value": "double", "numerator": "double", "denominator": "double"}
 
 
 @dg.asset(
@@ -67,6 +70,69 @@ def rrs_scores(warehouse: WarehouseResource) -> dg.MaterializeResult:
     )
 
 
+POPULATION_DEPS = [
+    dg.AssetKey(["intermediate", "int_months"]),
+    dg.AssetKey(["staging", "stg_convictions"]),
+    dg.AssetKey(["staging", "stg_arrests"]),
+    dg.AssetKey(["reference", "offence_weights"]),
+]
+
+
+@dg.multi_asset(
+    name="population_rrs",
+    group_name=SCORING_GROUP,
+    specs=[
+        dg.AssetSpec(
+            key=["scoring", "monthly_rrs"],
+            group_name=SCORING_GROUP,
+            kinds={"python", "duckdb"},
+            deps=POPULATION_DEPS,
+            description=(
+                "One row per person x month end of int_months with a score component > 0 "
+                "under the matrix version in force or the newest: the Reoffending Risk Score "
+                "of the whole population (nominals or not), with its components."
+            ),
+        ),
+        dg.AssetSpec(
+            key=["scoring", "as_of_rrs"],
+            group_name=SCORING_GROUP,
+            kinds={"python", "duckdb"},
+            deps=POPULATION_DEPS,
+            description=(
+                "One row per person with a conviction or an arrest: the Reoffending Risk "
+                "Score at the as-of date (which need not be a month end), with its components "
+                "and the score with every weapon uplift taken as 0 (selection)."
+            ),
+        ),
+    ],
+)
+def population_rrs(
+    warehouse: WarehouseResource, landing: LandingResource, run_settings: RunSettingsResource
+) -> Iterator[dg.MaterializeResult]:
+    as_of = run_settings.as_of_date(landing)
+    with warehouse.connect() as con:
+        compute_population_rrs(con, as_of)
+        months, people, rows = con.execute(
+            f"select count(distinct month_end), count(distinct nominal_key), count(*) "
+            f"from {MONTHLY_RRS_TABLE}"
+        ).fetchone()
+        scored, positive = con.execute(
+            f"select count(*), count(*) filter (where rrs > 0) from {AS_OF_RRS_TABLE}"
+        ).fetchone()
+    yield dg.MaterializeResult(
+        asset_key=["scoring", "monthly_rrs"],
+        metadata={
+            "dagster/row_count": rows,
+            "month_ends": months,
+            "people": people,
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=["scoring", "as_of_rrs"],
+        metadata={"dagster/row_count": scored, "as_of": as_of.isoformat(), "rrs_over_0": positive},
+    )
+
+
 def _rows(test: PairedTest, prefix: str, breakdown: str) -> list[dict]:
     """Scorecard rows (long format) of one paired test."""
     figures = [
@@ -107,7 +173,7 @@ def statistics_rows(spells: pd.DataFrame) -> pd.DataFrame:
     for year, cohort in scored.groupby("cohort_year"):
         test = paired_test(cohort["entry_score"].to_numpy(), cohort["mid_score"].to_numpy(), False)
         rows += _rows(test, "mid", str(year))
-    frame = pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
+    frame = pd.DataFrame(rows, columns=STATISTICS_COLUMNS)
     return frame.astype({"value": "float64", "numerator": "float64", "denominator": "float64"})
 
 
@@ -130,12 +196,11 @@ def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
         frame = statistics_rows(spells)
         con.execute("create schema if not exists scoring")
         con.register("statistics_frame", frame)
+        columns = ", ".join(
+            f"{c}::{_COLUMN_TYPES.get(c, 'varchar')} as {c}" for c in STATISTICS_COLUMNS
+        )
         con.execute(
-            f"create or replace table {STATISTICS_TABLE} as select "
-            "section::varchar as section, metric::varchar as metric, "
-            "breakdown::varchar as breakdown, value::double as value, "
-            "value_label::varchar as value_label, numerator::double as numerator, "
-            "denominator::double as denominator, unit::varchar as unit from statistics_frame"
+            f"create or replace table {STATISTICS_TABLE} as select {columns} from statistics_frame"
         )
         con.unregister("statistics_frame")
     exit_rows = frame[frame["breakdown"] == "all"].set_index("metric")["value"]
@@ -151,4 +216,4 @@ def scorecard_statistics(warehouse: WarehouseResource) -> dg.MaterializeResult:
     )
 
 
-scoring_assets = [rrs_scores, scorecard_statistics]
+scoring_assets = [rrs_scores, population_rrs, scorecard_statistics]

@@ -16,6 +16,7 @@ from packaging.version import Version
 from dagster_project.quality.results import record_dbt_tests
 from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
 from dagster_project.settings import WAREHOUSE_PATH_ENV
+from dagster_project.transform.dbt_vars import run_dbt_vars
 from dagster_project.transform.project import dbt_project
 
 
@@ -74,8 +75,10 @@ def _warehouse_path_for_dbt(path: Path) -> Iterator[None]:
 # -> dbt). Left as one @dbt_assets, Dagster resolves that cycle by colouring the whole graph
 # and split the dbt models into seven steps (every hop between feed assets counts), some of
 # which ran relationship tests before their other parent existed. Three explicit stages,
-# cut at the scoring sources, keep the lineage one graph with one dbt build per stage.
-SCORED_MODELS = "source:scoring.rrs_scores+"
+# cut at the scoring sources, keep the lineage one graph with one dbt build per stage. The
+# first-stage scoring assets (rrs_scores, and population_rrs writing monthly_rrs and as_of_rrs)
+# all read only first-stage models, so everything downstream of any of them is stage two.
+SCORED_MODELS = "source:scoring.rrs_scores+ source:scoring.monthly_rrs+ source:scoring.as_of_rrs+"
 SCORECARD_MODELS = "source:scoring.scorecard_statistics+"
 
 
@@ -97,7 +100,7 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
     ) -> Iterator[Any]:
         """dbt build (models, seeds and their tests) as of the run's as-of date."""
         as_of = run_settings.as_of_date(landing)
-        dbt_vars = json.dumps({"as_of": as_of.isoformat()})
+        dbt_vars = json.dumps(run_dbt_vars(as_of))
         verdicts: list[dg.AssetCheckResult] = []
         try:
             with _warehouse_path_for_dbt(warehouse.warehouse_path):

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from dagster_project.presentation.figure_b import COHORT_COLUMNS
+from dagster_project.transform.dbt_files import COHORT_COLUMNS
 from tests.landing import custody, spell, write_landing
 from tests.pipeline import PipelineRun, run_on
 
@@ -184,7 +184,8 @@ def random_run(tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
 def _cohort(run: PipelineRun) -> dict[tuple[date, str], tuple[int, ...]]:
     with run.published() as con:
         rows = con.execute(
-            f"select month_end, scheme, {', '.join(COHORT_COLUMNS)} from marts.cohort_monthly"
+            f"select month_end, scheme, {', '.join(COHORT_COLUMNS)} from marts.cohort_monthly "
+            "where area = 'ALL'"
         ).fetchall()
     return {(r[0], r[1]): tuple(r[2:]) for r in rows}
 

@@ -186,8 +186,16 @@ def test_mid_by_cohort(card: dict) -> None:
 def test_exit_and_reduction(card: dict) -> None:
     # exited: S01, S02, S04, S05, S07, S09; exit 50+0+5+0+0+360, entry 150+40+5+120+120+360
     assert figure(card, "Exit", "mean_exit_score")[0] == pytest.approx(415 / 6)
-    assert figure(card, "Exit", "exit_variance")[0] == pytest.approx(415 / 6 - 795 / 6)
-    assert figure(card, "Exit", "exit_variance_pct")[0] == pytest.approx(100 * (415 - 795) / 795)
+    # exit_variance: exit mean of the exited spells - entry mean of ALL ten spells (metrics.md),
+    # entry 150+40+250+5+120+0+120+150+360+0 = 1195 -> 119.5: 415 / 6 - 119.5 = -50.33...
+    variance = 415 / 6 - 119.5
+    assert figure(card, "Exit", "exit_variance") == (pytest.approx(variance), None, 6)
+    # -50.33 / 119.5 = -42.12%; numerator the variance, denominator the all-spells entry mean
+    assert figure(card, "Exit", "exit_variance_pct") == (
+        pytest.approx(100 * variance / 119.5),
+        pytest.approx(variance),
+        pytest.approx(119.5),
+    )
     row = card[("Exit", "mode_exit_band", "all")]
     assert (row["value_label"], row["numerator"], row["denominator"]) == ("0-100", 5, 6)
     assert figure(card, "Reduction", "mean_reduction")[0] == pytest.approx(-380 / 6)
@@ -266,8 +274,53 @@ def test_iom_scorecard_prints_figure_a_sections_with_counts(run: PipelineRun) ->
     ]
     positions = [printed.index(f"\n{title}\n") for title in titles]
     assert positions == sorted(positions)
-    assert "50.0% (3/6)" in printed  # successful exits
-    assert "12.5% (1/8)" in printed  # re-entered
-    assert "0-100 (4 of 10)" in printed  # mode entry band, tie to the lowest
+    # the shared formats (presentation/format.py): every count says what it counts
+    assert "50.0% (3 of 6 spells)" in printed  # successful exits
+    assert "12.5% (1 of 8 nominals)" in printed  # re-entered
+    assert "0-100 (4 of 10 spells)" in printed  # mode entry band, tie to the lowest
     header = next(line for line in printed.splitlines() if "2016" in line)
     assert header.split() == ["2016", "2017", "2018"]  # cohort years as columns
+
+
+def test_the_seed_labels_every_metric_the_scorecard_produces(run: PipelineRun) -> None:
+    from dagster_project.presentation.metrics import scorecard_metrics
+
+    seed = scorecard_metrics()
+    produced = run.rows("select distinct section, metric, unit from marts.scorecard")
+    # Every code of this run (all sections, Significance and exited_mostly_in_custody too)
+    assert {"exit_hl_ci_high", "mid_wilcoxon_p", "exited_mostly_in_custody"} <= {
+        m for _, m, _ in produced
+    }
+    assert sorted((s, m, u) for s, m, u in produced if m not in seed) == []
+    assert (
+        sorted((s, m, u) for s, m, u in produced if (seed[m].section, seed[m].unit) != (s, u)) == []
+    )
+    # Analysts get the labels in SQL: the published scorecard_labelled, one label per row.
+    with run.published() as con:
+        unlabelled = con.execute(
+            "select count(*) filter (where label is null), count(*) from marts.scorecard_labelled"
+        ).fetchone()
+        scorecard_rows = con.execute("select count(*) from marts.scorecard").fetchone()[0]
+        label = con.execute(
+            "select label from marts.scorecard_labelled where metric = 'on_iom_nominals'"
+        ).fetchone()[0]
+    assert unlabelled == (0, scorecard_rows)
+    assert label == seed["on_iom_nominals"].label
+
+
+def test_the_python_column_lists_are_the_marts_own(run: PipelineRun) -> None:
+    from dagster_project.transform.dbt_files import COHORT_COLUMNS, SCORECARD_COLUMNS
+
+    def columns(table: str) -> list[str]:
+        return [
+            r[0]
+            for r in run.rows(
+                "select column_name from information_schema.columns "
+                "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+                [table],
+            )
+        ]
+
+    assert list(SCORECARD_COLUMNS) == columns("scorecard")
+    cohort = columns("cohort_monthly")
+    assert [c for c in cohort if c not in ("month_end", "scheme", "area")] == list(COHORT_COLUMNS)

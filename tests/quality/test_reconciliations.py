@@ -50,6 +50,16 @@ def marts(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         ) t(month_end, scheme, {counts})
         """
     )
+    # every nominal in CITY: the CITY rows equal the ALL-area rows, the other areas are 0
+    con.execute(
+        """
+        create or replace table marts.cohort_monthly as
+        select month_end, scheme, area.area, columns(* exclude (month_end, scheme, area)) *
+            case when area.area in ('ALL', 'CITY') then 1 else 0 end
+        from marts.cohort_monthly
+        cross join (values ('ALL'), ('CITY'), ('COUNTY_NORTH'), ('COUNTY_SOUTH')) area(area)
+        """
+    )
     con.execute(
         """
         create table marts.dv_outcomes as select * from (values
@@ -67,6 +77,10 @@ def test_consistent_marts_reconcile(marts: duckdb.DuckDBPyConnection):
     # 3 distinct nominal keys (k1 twice); the 2018 breakdown is not the 'all' figure.
     assert verdict(marts, "unique_nominals_reconcile") == (True, "scorecard 3.0, nominal_scores 3")
     assert verdict(marts, "schemes_add_up") == (True, "0 month ends where ALL <> GENERIC + DV")
+    assert verdict(marts, "areas_add_up") == (
+        True,
+        "0 month ends x schemes where ALL <> the sum of the areas",
+    )
     # 1/3 + 2/3 is 100 within rounding; STALKING has no closed case and is left out.
     assert verdict(marts, "pct_sums_to_100") == (True, "all abuse types sum to 100")
 
@@ -75,9 +89,14 @@ def test_mismatches_are_named(marts: duckdb.DuckDBPyConnection):
     marts.execute("update marts.scorecard set value = 4 where breakdown = 'all'")
     marts.execute(
         "update marts.cohort_monthly set watchlist = 2 "
-        "where scheme = 'ALL' and month_end = date '2019-02-28'"
+        "where scheme = 'ALL' and area = 'ALL' and month_end = date '2019-02-28'"
     )
     marts.execute("update marts.dv_outcomes set pct = 50 where outcome = 'CESSATION'")
     assert verdict(marts, "unique_nominals_reconcile") == (False, "scorecard 4.0, nominal_scores 3")
     assert verdict(marts, "schemes_add_up") == (False, "1 month ends where ALL <> GENERIC + DV")
+    # the ALL-area, ALL-scheme row of 2019-02-28 no longer equals CITY + the others
+    assert verdict(marts, "areas_add_up") == (
+        False,
+        "1 month ends x schemes where ALL <> the sum of the areas",
+    )
     assert verdict(marts, "pct_sums_to_100") == (False, "PHYSICAL 116.666667")

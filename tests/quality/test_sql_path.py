@@ -31,7 +31,8 @@ def warehouse(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con.execute(
         """
         create table marts.dv_outcomes as select * from (values
-            ('PHYSICAL', 'CESSATION', 1, 2, 50.0, 50.0),
+            -- typed as the mart's dbt contract says (the schema check reads it)
+            ('PHYSICAL', 'CESSATION', 1, 2, 50.0::double, 50.0::double),
             ('PHYSICAL', 'CESSATION', 1, 2, 50.0, 50.0),   -- duplicate key
             ('SHOUTING', 'DONT_KNOW', 0, 0, null, null)    -- unknown abuse type
         ) t(abuse_type, outcome, cases, total_cases, pct, cessation_or_significant_pct)

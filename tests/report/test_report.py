@@ -121,3 +121,31 @@ def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytes
             "chart-score-distribution",
         ]
     )
+
+
+def test_the_demo_report_says_what_its_figures_count(request: pytest.FixtureRequest):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    html = demo_report.html_path.read_text()
+    assert html.count("Reoffending Risk Score (RRS)") == 1  # spelled out once
+    figures = {f.id: f for s in demo_report.sections for f in s.figures}
+    entry = dict(figures["figure-a-entry"].body["rows"])
+    # the demo's 527 spells; 215 of them enter in band 0-100 (docs/figure-a-comparison.md)
+    assert entry["Mode entry band"] == "0-100 (215 of 527 spells)"
+    exit_rows = dict(figures["figure-a-exit"].body["rows"])
+    reduction = dict(figures["figure-a-reduction"].body["rows"])
+    assert "Exit variance (mean exit minus mean entry of all spells)" in exit_rows
+    assert "Mean reduction, entry to exit (each exited spell)" in reduction
+    # the demo's as-of is 31 Mar 2019: its 2019 cohort is at most 3 months in
+    assert "The 2019 cohort is incomplete" in figures["figure-a-mid-by-cohort"].note
+    assert "at most 3 months in" in figures["chart-cohort-scores"].note
+    windows = next(r for r in figures["figure-b"].body["rows"] if r[0] == "releases due in window")
+    assert windows[1:] == [
+        "Sep 2018 - Nov 2018",
+        "Oct 2018 - Dec 2018",
+        "Nov 2018 - Jan 2019",
+        "Dec 2018 - Feb 2019",
+        "Jan 2019 - Mar 2019",
+        "Feb 2019 - Apr 2019",
+        "Mar 2019 - May 2019",
+    ]

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from dagster_project.report.figures import idva_table, pct_text
+from dagster_project.presentation.format import percentage
+from dagster_project.report.figures import idva_table
 from dagster_project.report.suppression import (
     COUNT_THRESHOLD,
     VICTIM_THRESHOLD,
@@ -59,15 +60,14 @@ def test_shown_counts_use_the_mark_or_thousands_separators():
 
 
 def test_a_percentage_is_hidden_when_either_side_of_it_is_a_small_count_of_people():
-    exits = {"value": 44.78, "numerator": 103, "denominator": 230}
-    assert pct_text(exits, COUNT_THRESHOLD) == "44.8% (103 of 230)"
+    exits = (44.78, 103, 230, "spells")
+    assert percentage(*exits, COUNT_THRESHOLD) == "44.8% (103 of 230 spells)"
     # A ratio of mean scores shows both means.
-    ppit = {"value": -42.67, "numerator": -25.3, "denominator": 59.3}
-    assert pct_text(ppit) == "-42.7% (-25.3 / 59.3)"
+    assert percentage(-42.67, -25.3, 59.3, "points") == "-42.7% (-25.3 / 59.3 points)"
     # 31 of 36 felt safer: the 5 who did not are a small number of victims.
-    felt_safer = {"value": 86.1, "numerator": 31, "denominator": 36}
-    assert pct_text(felt_safer, VICTIM_THRESHOLD) == "* (small numbers)"
-    assert pct_text(felt_safer, COUNT_THRESHOLD) == "86.1% (31 of 36)"
+    felt_safer = (86.1, 31, 36, "survivors")
+    assert percentage(*felt_safer, VICTIM_THRESHOLD) == "* (small numbers)"
+    assert percentage(*felt_safer, COUNT_THRESHOLD) == "86.1% (31 of 36 survivors)"
 
 
 def _outcome_rows(abuse_type: str, cases: dict[str, int]) -> list[dict]:

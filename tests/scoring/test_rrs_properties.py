@@ -68,7 +68,7 @@ def warehouse_with(events: list[tuple], points: set[tuple]) -> duckdb.DuckDBPyCo
         "create table reference.offence_weights as select * from read_csv(?, header = true, "
         "columns = {'matrix_version': 'integer', 'valid_from': 'date', 'valid_to': 'date', "
         "'offence_code': 'varchar', 'offence_group': 'varchar', 'weight': 'integer', "
-        "'weapon_uplift': 'integer'})",
+        "'weapon_uplift': 'integer', 'neighbourhood_crime': 'varchar'})",
         [str(SEEDS_DIR / "offence_weights.csv")],
     )
     for kind in ("conviction", "arrest"):

@@ -9,7 +9,7 @@ bounded as (
     select
         nominal_key,
         custody_start_date as start_date,
-        coalesce(actual_release_date, date '9999-12-31') as end_date
+        coalesce(actual_release_date, {{ date_literal('9999-12-31') }}) as end_date
     from episodes
 ),
 
@@ -18,10 +18,12 @@ flagged as (
         *,
         -- a new period starts when no earlier episode of the nominal is still running
         case
-            when start_date <= max(end_date) over (
-                partition by nominal_key order by start_date, end_date
-                rows between unbounded preceding and 1 preceding
-            ) then 0
+            when start_date <= max(end_date)
+                    over (
+                        partition by nominal_key order by start_date, end_date
+                        rows between unbounded preceding and 1 preceding
+                    )
+                then 0
             else 1
         end as starts_period
     from bounded
@@ -42,7 +44,7 @@ final as (
         nominal_key,
         period_number,
         min(start_date) as start_date,
-        nullif(max(end_date), date '9999-12-31') as end_date
+        nullif(max(end_date), {{ date_literal('9999-12-31') }}) as end_date
     from numbered
     group by nominal_key, period_number
 )

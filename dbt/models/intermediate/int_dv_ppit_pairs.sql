@@ -12,26 +12,42 @@ assessments as (
 ),
 
 exited_dv_spells as (
-    select spell_id, nominal_key, exit_reason, entry_date, exit_date
+    select
+        spell_id,
+        nominal_key,
+        exit_reason,
+        entry_date,
+        exit_date
     from spells
     where scheme = 'DV' and not is_open
 ),
 
-baselines as (
+ranked_baselines as (
     select
         exited_dv_spells.spell_id,
         assessments.assessment_id as baseline_assessment_id,
         assessments.ppit_score as baseline_ppit_score,
-        assessments.assessment_date as baseline_date
+        assessments.assessment_date as baseline_date,
+        row_number() over (
+            partition by exited_dv_spells.spell_id
+            order by assessments.assessment_date, assessments.assessment_id
+        ) as baseline_rank
     from exited_dv_spells
     inner join assessments
         on exited_dv_spells.nominal_key = assessments.nominal_key
         and assessments.assessment_date
-        between exited_dv_spells.entry_date - interval 90 day and exited_dv_spells.exit_date
-    qualify row_number() over (
-        partition by exited_dv_spells.spell_id
-        order by assessments.assessment_date, assessments.assessment_id
-    ) = 1
+        between cast({{ dbt.dateadd('day', -90, 'exited_dv_spells.entry_date') }} as date)
+        and exited_dv_spells.exit_date
+),
+
+baselines as (
+    select
+        spell_id,
+        baseline_assessment_id,
+        baseline_ppit_score,
+        baseline_date
+    from ranked_baselines
+    where baseline_rank = 1
 ),
 
 spells_with_baseline as (
@@ -45,21 +61,32 @@ spells_with_baseline as (
         on exited_dv_spells.spell_id = baselines.spell_id
 ),
 
-exit_assessments as (
+ranked_exit_assessments as (
     select
         spells_with_baseline.spell_id,
         assessments.assessment_id as exit_assessment_id,
         assessments.ppit_score as exit_ppit_score,
-        assessments.assessment_date as exit_assessment_date
+        assessments.assessment_date as exit_assessment_date,
+        row_number() over (
+            partition by spells_with_baseline.spell_id
+            order by assessments.assessment_date desc, assessments.assessment_id desc
+        ) as exit_rank
     from spells_with_baseline
     inner join assessments
         on spells_with_baseline.nominal_key = assessments.nominal_key
-        and assessments.assessment_date > spells_with_baseline.baseline_date
-        and assessments.assessment_date <= spells_with_baseline.exit_date + interval 28 day
-    qualify row_number() over (
-        partition by spells_with_baseline.spell_id
-        order by assessments.assessment_date desc, assessments.assessment_id desc
-    ) = 1
+        and spells_with_baseline.baseline_date < assessments.assessment_date
+        and assessments.assessment_date
+        <= cast({{ dbt.dateadd('day', 28, 'spells_with_baseline.exit_date') }} as date)
+),
+
+exit_assessments as (
+    select
+        spell_id,
+        exit_assessment_id,
+        exit_ppit_score,
+        exit_assessment_date
+    from ranked_exit_assessments
+    where exit_rank = 1
 ),
 
 final as (

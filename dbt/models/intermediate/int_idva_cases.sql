@@ -5,7 +5,15 @@ with cases as (
 ),
 
 closed_cases as (
-    select *
+    select
+        -- ids
+        case_key,
+        nominal_key,
+        -- attributes
+        felt_safer,
+        -- dates
+        referral_date,
+        closure_date
     from cases
     where closure_date <= {{ as_of_date() }}
 )

@@ -5,32 +5,41 @@ with spells as (
 ),
 
 first_entry_month as (
-    select date_trunc('month', min(entry_date)) as first_month
+    select {{ dbt.date_trunc('month', 'min(entry_date)') }} as first_month
     from spells
 ),
 
 month_starts as (
+    {{ month_starts('first_entry_month', 'first_month', as_of_date()) }}
+),
+
+with_window_ends as (
     select
-        cast(unnest(generate_series(first_month, {{ as_of_date() }}, interval 1 month)) as date)
-            as month_start
-    from first_entry_month
+        month_start,
+        {{ dbt.last_day('month_start', 'month') }} as month_end,
+        cast({{ dbt.dateadd('month', 2, 'month_start') }} as date) as window_last_month_start
+    from month_starts
 ),
 
 final as (
     select
         -- dates
         month_start,
-        last_day(month_start) as month_end,
+        month_end,
         -- the release window starting this month ends on the last day of its third month
-        last_day(cast(month_start + interval 2 month as date)) as window_end,
+        {{ dbt.last_day('window_last_month_start', 'month') }} as window_end,
         -- attributes
-        upper(strftime(month_start, '%b')) || '-'
-        || upper(strftime(cast(month_start + interval 2 month as date), '%b')) || ' '
-        || strftime(month_start, '%Y') as window_label,
-        last_day(month_start) <= {{ as_of_date() }} as is_month_complete,
-        last_day(cast(month_start + interval 2 month as date)) <= {{ as_of_date() }}
+        {{ dbt.concat([
+            month_abbreviation('month_start'),
+            "'-'",
+            month_abbreviation('window_last_month_start'),
+            "' '",
+            dbt.cast('extract(year from month_start)', dbt.type_string()),
+        ]) }} as window_label,
+        month_end <= {{ as_of_date() }} as is_month_complete,
+        {{ dbt.last_day('window_last_month_start', 'month') }} <= {{ as_of_date() }}
             as is_window_over
-    from month_starts
+    from with_window_ends
 )
 
 select * from final

@@ -14,32 +14,44 @@ custody as (
 ),
 
 reference_dates as (
-    select month_end as status_date from months where is_month_complete
+    select month_end as status_date
+    from months
+    where is_month_complete
     union
     select month_start as status_date from months
 ),
 
 -- open at d: entered on or before d and not exited by d (an exit on d has ended the spell;
 -- a spell may start on the day the previous one ended, so at most one is open).
-open_spells as (
+ranked_open_spells as (
     select
         reference_dates.status_date,
         spells.nominal_key,
         spells.spell_id,
-        spells.scheme
+        spells.scheme,
+        row_number() over (
+            partition by reference_dates.status_date, spells.nominal_key
+            order by spells.entry_date desc, spells.spell_id asc
+        ) as spell_rank
     from reference_dates
     inner join spells
-        on spells.entry_date <= reference_dates.status_date
-        and (spells.exit_date is null or spells.exit_date > reference_dates.status_date)
-    qualify row_number() over (
-        partition by reference_dates.status_date, spells.nominal_key
-        order by spells.entry_date desc, spells.spell_id
-    ) = 1
+        on reference_dates.status_date >= spells.entry_date
+        and (spells.exit_date is null or reference_dates.status_date < spells.exit_date)
+),
+
+open_spells as (
+    select
+        status_date,
+        nominal_key,
+        spell_id,
+        scheme
+    from ranked_open_spells
+    where spell_rank = 1
 ),
 
 -- in custody at d: started on or before d and not released by d (a release on d is out).
 -- Overlapping episodes (e.g. remand then sentence): the latest-starting one is current.
-custody_at_date as (
+ranked_custody as (
     select
         reference_dates.status_date,
         custody.nominal_key,
@@ -48,18 +60,32 @@ custody_at_date as (
         custody.is_over_four_years,
         custody.release_area,
         custody.earliest_release_date,
-        custody.actual_release_date
+        custody.actual_release_date,
+        row_number() over (
+            partition by reference_dates.status_date, custody.nominal_key
+            order by custody.custody_start_date desc, custody.custody_id desc
+        ) as custody_rank
     from reference_dates
     inner join custody
-        on custody.custody_start_date <= reference_dates.status_date
+        on reference_dates.status_date >= custody.custody_start_date
         and (
             custody.actual_release_date is null
-            or custody.actual_release_date > reference_dates.status_date
+            or reference_dates.status_date < custody.actual_release_date
         )
-    qualify row_number() over (
-        partition by reference_dates.status_date, custody.nominal_key
-        order by custody.custody_start_date desc, custody.custody_id desc
-    ) = 1
+),
+
+custody_at_date as (
+    select
+        status_date,
+        nominal_key,
+        custody_id,
+        sentence_days,
+        is_over_four_years,
+        release_area,
+        earliest_release_date,
+        actual_release_date
+    from ranked_custody
+    where custody_rank = 1
 ),
 
 joined as (
@@ -78,7 +104,7 @@ joined as (
         coalesce(
             custody_at_date.is_over_four_years
             and custody_at_date.earliest_release_date
-            > cast(open_spells.status_date + interval 6 month as date),
+            > cast({{ dbt.dateadd('month', 6, 'open_spells.status_date') }} as date),
             false
         ) as is_watchlist,
         -- dates

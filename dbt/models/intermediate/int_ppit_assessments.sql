@@ -4,7 +4,14 @@ with assessments as (
 ),
 
 as_of_assessments as (
-    select *
+    select
+        -- ids
+        assessment_id,
+        nominal_key,
+        -- measures
+        ppit_score,
+        -- dates
+        assessment_date
     from assessments
     where assessment_date <= {{ as_of_date() }}
 )

@@ -32,7 +32,7 @@ final as (
         status.actual_release_date
     from months
     inner join status
-        on status.status_date = months.month_start
+        on months.month_start = status.status_date
         and status.is_in_custody
 )
 

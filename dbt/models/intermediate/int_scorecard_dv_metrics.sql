@@ -18,7 +18,8 @@ closed_cases as (
 dv_nominal_counts as (
     select
         count(distinct nominal_key) as dv_nominals,
-        count(distinct nominal_key) filter (where exit_reason = 'WASHOUT') as dv_washout_nominals
+        {{ count_distinct_where('nominal_key', "exit_reason = 'WASHOUT'") }}
+            as dv_washout_nominals
     from spells
     where scheme = 'DV'
 ),
@@ -33,24 +34,39 @@ ppit_means as (
 
 felt_safer_counts as (
     select
-        count(*) filter (where felt_safer = 'Y') as felt_safer_cases,
-        count(*) filter (where felt_safer in ('Y', 'N')) as asked_cases
+        {{ count_where("felt_safer = 'Y'") }} as felt_safer_cases,
+        {{ count_where("felt_safer in ('Y', 'N')") }} as asked_cases
     from closed_cases
 ),
 
 metric_rows as (
-    select 'dv_nominals' as metric, dv_nominals::double as numerator,
-        null::double as denominator, 'count' as unit
+    select
+        'dv_nominals' as metric,
+        {{ dbt.cast('dv_nominals', type_double()) }} as numerator,
+        {{ dbt.cast('null', type_double()) }} as denominator,
+        'count' as unit
     from dv_nominal_counts
     union all
-    select 'dv_washout_nominals', dv_washout_nominals::double, null, 'count'
+    select
+        'dv_washout_nominals' as metric,
+        {{ dbt.cast('dv_washout_nominals', type_double()) }} as numerator,
+        null as denominator,
+        'count' as unit
     from dv_nominal_counts
     union all
     -- numerator: mean exit - mean baseline; denominator: mean baseline (a fall is negative)
-    select 'dv_ppit_reduction_pct', mean_change, mean_baseline, 'pct'
+    select
+        'dv_ppit_reduction_pct' as metric,
+        mean_change as numerator,
+        mean_baseline as denominator,
+        'pct' as unit
     from ppit_means
     union all
-    select 'idva_felt_safer_pct', felt_safer_cases::double, asked_cases::double, 'pct'
+    select
+        'idva_felt_safer_pct' as metric,
+        {{ dbt.cast('felt_safer_cases', type_double()) }} as numerator,
+        {{ dbt.cast('asked_cases', type_double()) }} as denominator,
+        'pct' as unit
     from felt_safer_counts
 ),
 
@@ -63,7 +79,7 @@ final as (
             when unit = 'count' then numerator
             else 100.0 * numerator / nullif(denominator, 0)
         end as value,
-        cast(null as varchar) as value_label,
+        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
         numerator,
         denominator,
         unit

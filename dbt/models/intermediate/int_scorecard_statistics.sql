@@ -1,7 +1,8 @@
 -- Scorecard rows of the Significance section computed by the Python asset
--- scoring/scorecard_statistics (paired tests, effect sizes, Hodges-Lehmann shifts).
+-- scoring/scorecard_statistics (paired tests, effect sizes, Hodges-Lehmann shifts), read
+-- through stg_scorecard_statistics.
 with statistics as (
-    select * from {{ source('scoring', 'scorecard_statistics') }}
+    select * from {{ ref('stg_scorecard_statistics') }}
 ),
 
 final as (

@@ -12,25 +12,27 @@ custody_periods as (
 custody_overlaps as (
     select
         spells.spell_id,
-        sum(
-            least(spells.end_date, coalesce(custody_periods.end_date, spells.end_date))
-            - greatest(spells.entry_date, custody_periods.start_date)
-        ) as days_in_custody
+        sum({{ dbt.datediff(
+            'greatest(spells.entry_date, custody_periods.start_date)',
+            'least(spells.end_date, coalesce(custody_periods.end_date, spells.end_date))',
+            'day',
+        ) }}) as days_in_custody
     from spells
     inner join custody_periods
         on spells.nominal_key = custody_periods.nominal_key
-        and custody_periods.start_date < spells.end_date
-        and (custody_periods.end_date is null or custody_periods.end_date > spells.entry_date)
+        and spells.end_date > custody_periods.start_date
+        and (custody_periods.end_date is null or spells.entry_date < custody_periods.end_date)
     group by spells.spell_id
 ),
 
 final as (
     select
         spells.spell_id,
-        spells.end_date - spells.entry_date as days_on_iom,
+        {{ dbt.datediff('spells.entry_date', 'spells.end_date', 'day') | trim }}
+            as days_on_iom,
         coalesce(custody_overlaps.days_in_custody, 0) as days_in_custody,
-        spells.end_date - spells.entry_date - coalesce(custody_overlaps.days_in_custody, 0)
-            as days_at_liberty
+        {{ dbt.datediff('spells.entry_date', 'spells.end_date', 'day') }}
+        - coalesce(custody_overlaps.days_in_custody, 0) as days_at_liberty
     from spells
     left join custody_overlaps on spells.spell_id = custody_overlaps.spell_id
 )

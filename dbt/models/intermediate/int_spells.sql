@@ -24,7 +24,7 @@ final as (
         *,
         exit_date is null as is_open,
         coalesce(exit_date, {{ as_of_date() }}) as end_date,
-        extract(year from entry_date)::integer as cohort_year
+        {{ dbt.cast('extract(year from entry_date)', dbt.type_int()) }} as cohort_year
     from as_of_spells
 )
 

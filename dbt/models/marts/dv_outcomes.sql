@@ -6,27 +6,34 @@ with outcomes as (
 
 -- the categories of feeds.md, listed here so that zero rows exist for unseen ones
 abuse_types as (
-    select * from (values
-        ('PHYSICAL'), ('EMOTIONAL'), ('FINANCIAL'), ('SEXUAL'), ('JEALOUS_CONTROLLING'),
-        ('STALKING')
-    ) as t (abuse_type)
+    select abuse_type
+    from {{ inline_values('abuse_type_names', ['abuse_type'], [
+        ['PHYSICAL'], ['EMOTIONAL'], ['FINANCIAL'], ['SEXUAL'], ['JEALOUS_CONTROLLING'],
+        ['STALKING'],
+    ]) }}
 ),
 
 outcome_categories as (
-    select * from (values
-        ('NOT_DISCLOSED'), ('CESSATION'), ('SIGNIFICANT_REDUCTION'), ('SOME_REDUCTION'),
-        ('DONT_KNOW')
-    ) as t (outcome)
+    select outcome
+    from {{ inline_values('outcome_names', ['outcome'], [
+        ['NOT_DISCLOSED'], ['CESSATION'], ['SIGNIFICANT_REDUCTION'], ['SOME_REDUCTION'],
+        ['DONT_KNOW'],
+    ]) }}
 ),
 
 grid as (
-    select abuse_types.abuse_type, outcome_categories.outcome
+    select
+        abuse_types.abuse_type,
+        outcome_categories.outcome
     from abuse_types
     cross join outcome_categories
 ),
 
 cases_per_cell as (
-    select abuse_type, outcome, count(distinct case_key) as cases
+    select
+        abuse_type,
+        outcome,
+        count(distinct case_key) as cases
     from outcomes
     group by abuse_type, outcome
 ),
@@ -55,8 +62,8 @@ final as (
     select
         abuse_type,
         outcome,
-        cases::integer as cases,
-        total_cases::integer as total_cases,
+        {{ dbt.cast('cases', dbt.type_int()) }} as cases,
+        {{ dbt.cast('total_cases', dbt.type_int()) }} as total_cases,
         -- no closed case with an outcome for the type: a share of nothing is undefined
         100.0 * cases / nullif(total_cases, 0) as pct,
         100.0 * cessation_or_significant_cases / nullif(total_cases, 0)

@@ -16,7 +16,7 @@ primary_suppression as (
 primaries_per_row as (
     select
         *,
-        count(*) filter (where is_primary_suppressed)
+        {{ count_where('is_primary_suppressed') }}
             over (partition by abuse_type) as primary_cells_in_row
     from primary_suppression
 ),
@@ -48,7 +48,7 @@ suppression as (
 combined_share_suppression as (
     select
         *,
-        bool_or(is_suppressed and outcome in ('CESSATION', 'SIGNIFICANT_REDUCTION'))
+        {{ dbt.bool_or("is_suppressed and outcome in ('CESSATION', 'SIGNIFICANT_REDUCTION')") }}
             over (partition by abuse_type) as is_combined_share_suppressed
     from suppression
 ),

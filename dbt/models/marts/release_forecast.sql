@@ -13,7 +13,8 @@ areas as (
 ),
 
 schemes as (
-    select unnest(['GENERIC', 'DV', 'ALL']) as scheme
+    select scheme
+    from {{ inline_values('scheme_names', ['scheme'], [['GENERIC'], ['DV'], ['ALL']]) }}
 ),
 
 release_areas as (
@@ -31,20 +32,44 @@ windows as (
     from months
 ),
 
+-- one aggregation per grouping (scheme x area, scheme, area, all), a portable grouping sets;
+-- ALL counts distinct nominals, not a sum of the rows it rolls up
 counts as (
     select
         window_start,
-        coalesce(scheme, 'ALL') as scheme,
-        coalesce(release_area, 'ALL') as release_area,
-        count(distinct nominal_key) filter (where is_due) as due_releases,
-        count(distinct nominal_key) filter (where is_released) as actual_releases
+        scheme,
+        release_area,
+        {{ count_distinct_where('nominal_key', 'is_due') }} as due_releases,
+        {{ count_distinct_where('nominal_key', 'is_released') }} as actual_releases
     from population
-    group by grouping sets (
-        (window_start, scheme, release_area),
-        (window_start, scheme),
-        (window_start, release_area),
-        (window_start)
-    )
+    group by window_start, scheme, release_area
+    union all
+    select
+        window_start,
+        scheme,
+        'ALL' as release_area,
+        {{ count_distinct_where('nominal_key', 'is_due') }} as due_releases,
+        {{ count_distinct_where('nominal_key', 'is_released') }} as actual_releases
+    from population
+    group by window_start, scheme
+    union all
+    select
+        window_start,
+        'ALL' as scheme,
+        release_area,
+        {{ count_distinct_where('nominal_key', 'is_due') }} as due_releases,
+        {{ count_distinct_where('nominal_key', 'is_released') }} as actual_releases
+    from population
+    group by window_start, release_area
+    union all
+    select
+        window_start,
+        'ALL' as scheme,
+        'ALL' as release_area,
+        {{ count_distinct_where('nominal_key', 'is_due') }} as due_releases,
+        {{ count_distinct_where('nominal_key', 'is_released') }} as actual_releases
+    from population
+    group by window_start
 ),
 
 final as (

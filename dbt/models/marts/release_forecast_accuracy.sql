@@ -22,7 +22,7 @@ over_windows as (
 early_releases as (
     select
         window_start,
-        count(distinct nominal_key) filter (where is_released and is_early_release)
+        {{ count_distinct_where('nominal_key', 'is_released and is_early_release') }}
             as early_releases
     from population
     group by window_start
@@ -49,10 +49,10 @@ overall as (
         'ALL' as window_label,
         count(*) as windows,
         -- a release can fall in up to three overlapping windows and is counted in each
-        cast(coalesce(sum(due_releases), 0) as bigint) as due_releases,
-        cast(coalesce(sum(actual_releases), 0) as bigint) as actual_releases,
-        cast(coalesce(sum(absolute_error), 0) as bigint) as absolute_error,
-        cast(coalesce(sum(early_releases), 0) as bigint) as early_releases
+        {{ dbt.cast('coalesce(sum(due_releases), 0)', dbt.type_bigint()) }} as due_releases,
+        {{ dbt.cast('coalesce(sum(actual_releases), 0)', dbt.type_bigint()) }} as actual_releases,
+        {{ dbt.cast('coalesce(sum(absolute_error), 0)', dbt.type_bigint()) }} as absolute_error,
+        {{ dbt.cast('coalesce(sum(early_releases), 0)', dbt.type_bigint()) }} as early_releases
     from per_window
 ),
 
