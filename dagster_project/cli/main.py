@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_as_of(add("scorecard", cmd_scorecard, "Print the published scorecard."))
 
     selection = add("selection", cmd_selection, "Print the published selection list.")
-    selection.add_argument("--top", type=int, help="only the N highest ranks")
+    selection.add_argument("--top", type=positive_int, help="only the N highest ranks")
 
     pseudonym = add(
         "pseudonym", cmd_pseudonym, "Print the keyed pseudonyms of ids you already hold."
