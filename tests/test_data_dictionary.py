@@ -68,7 +68,7 @@ def test_iom_data_dictionary_writes_the_file(tmp_path):
 
 
 def test_check_results_and_every_scorecard_metric_code_are_explained():
-    from dagster_project.presentation.scorecard import LABELS
+    from dagster_project.presentation.metrics import scorecard_metrics
     from dagster_project.quality.results import DDL
 
     text = render(_manifest())
@@ -78,6 +78,6 @@ def test_check_results_and_every_scorecard_metric_code_are_explained():
         assert column in DDL
         assert f"| `{column}` |" in text.split("### marts.check_results")[1]
     codes = text.split("## Scorecard metric codes")[1]
-    for metric in LABELS:
+    for metric in scorecard_metrics():
         row = next(line for line in codes.splitlines() if line.startswith(f"| `{metric}` |"))
         assert len(row.split("|")[2].strip()) > 10, row

@@ -20,7 +20,6 @@ from dagster_project.settings import REPO_ROOT
 from dagster_project.transform.project import ensure_manifest
 
 DEFAULT_OUT = REPO_ROOT / "docs" / "data-dictionary.md"
-METRICS_DOC = REPO_ROOT / "docs" / "metrics.md"
 # marts.check_results is not a dbt model: publication copies this run's rows of
 # quality.check_results (quality/results.py, without its timing column) beside the marts.
 CHECK_RESULTS_COLUMNS = {
@@ -163,30 +162,19 @@ def _check_results_section() -> list[str]:
     return [*lines, ""]
 
 
-def metric_codes(metrics_doc: Path = METRICS_DOC) -> dict[str, str]:
-    """Every scorecard metric code and its definition, from the table in docs/metrics.md."""
-    codes: dict[str, str] = {}
-    in_table = False
-    for line in metrics_doc.read_text(encoding="utf-8").splitlines():
-        if line.startswith("| metric | definition |"):
-            in_table = True
-            continue
-        if in_table and not line.startswith("|"):
-            break
-        if not in_table or line.startswith("|---"):
-            continue
-        first, definition = (cell.strip() for cell in line.strip("|").split("|", 1))
-        for code in first.split(","):
-            codes[code.strip().strip("`")] = definition.strip()
-    return codes
+def metric_codes() -> dict[str, str]:
+    """Every scorecard metric code and what it means, from the scorecard_metrics seed."""
+    from dagster_project.presentation.metrics import scorecard_metrics
+
+    return {code: f"{m.label}: {m.description}" for code, m in scorecard_metrics().items()}
 
 
 def _metric_codes_section() -> list[str]:
     lines = [
         "## Scorecard metric codes",
         "",
-        "What each value of `marts.scorecard.metric` means (from docs/metrics.md, where the "
-        "conventions for `numerator` and `denominator` are).",
+        "What each value of `marts.scorecard.metric` means: its label and description from the "
+        "seed scorecard_metrics (conventions for `numerator` and `denominator`: docs/metrics.md).",
         "",
         "| metric | definition |",
         "|---|---|",
