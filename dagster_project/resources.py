@@ -156,6 +156,8 @@ class RunSettingsResource(dg.ConfigurableResource):
 
     as_of: str = ""
     max_bad_row_share: float = 0.05
+    # False publishes a version (e.g. a past as-of date) without making it the one served.
+    activate: bool = True
 
     def as_of_date(self, landing: LandingResource) -> date:
         return date.fromisoformat(self.as_of) if self.as_of else landing.manifest().extract_date

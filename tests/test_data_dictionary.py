@@ -65,3 +65,19 @@ def test_iom_data_dictionary_writes_the_file(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert out.read_text().startswith("# Data dictionary")
+
+
+def test_check_results_and_every_scorecard_metric_code_are_explained():
+    from dagster_project.presentation.metrics import scorecard_metrics
+    from dagster_project.quality.results import DDL
+
+    text = render(_manifest())
+    assert "### marts.check_results" in text
+    # every published column of quality.check_results (the timing column stays behind)
+    for column in ("run_id", "check_name", "asset", "severity", "passed", "observed_value"):
+        assert column in DDL
+        assert f"| `{column}` |" in text.split("### marts.check_results")[1]
+    codes = text.split("## Scorecard metric codes")[1]
+    for metric in scorecard_metrics():
+        row = next(line for line in codes.splitlines() if line.startswith(f"| `{metric}` |"))
+        assert len(row.split("|")[2].strip()) > 10, row

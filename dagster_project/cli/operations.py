@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
+from dagster_project.cli.errors import positive_int
 from dagster_project.publish.published import format_table
 from dagster_project.settings import DATA_DIR_ENV, REPO_ROOT
 
@@ -136,7 +137,7 @@ def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> No
     back = add("rollback", cmd_rollback, "Re-publish an earlier version atomically.")
     back.add_argument("version", nargs="?", help="version id or prefix (default: the previous)")
     audit = add("audit", cmd_audit, "Show the audit log of queries and reports, newest first.")
-    audit.add_argument("--limit", type=int, default=50)
+    audit.add_argument("--limit", type=positive_int, default=50)
     audit.add_argument(
         "--verify", action="store_true", help="check the hash chain; report the first broken entry"
     )

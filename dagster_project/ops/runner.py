@@ -23,7 +23,10 @@ class RunOutcome:
 
 
 def run_config_for(
-    data_dir: Path | None = None, landing_dir: Path | None = None, as_of: date | None = None
+    data_dir: Path | None = None,
+    landing_dir: Path | None = None,
+    as_of: date | None = None,
+    activate: bool = True,
 ) -> dict:
     resources: dict[str, dict] = {}
     if data_dir is not None:
@@ -31,8 +34,13 @@ def run_config_for(
         resources["run_lock"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
     if landing_dir is not None:
         resources["landing"] = {"config": {"landing_dir": str(Path(landing_dir).resolve())}}
+    settings: dict[str, object] = {}
     if as_of is not None:
-        resources["run_settings"] = {"config": {"as_of": as_of.isoformat()}}
+        settings["as_of"] = as_of.isoformat()
+    if not activate:
+        settings["activate"] = False
+    if settings:
+        resources["run_settings"] = {"config": settings}
     return {
         "resources": resources,
         "loggers": {"console": {"config": {"log_level": "INFO"}}},
@@ -80,10 +88,11 @@ def run_pipeline(
     landing_dir: Path | None = None,
     as_of: date | None = None,
     instance: DagsterInstance | None = None,
+    activate: bool = True,
 ) -> RunOutcome:
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     result = job.execute_in_process(
-        run_config=run_config_for(data_dir, landing_dir, as_of),
+        run_config=run_config_for(data_dir, landing_dir, as_of, activate),
         instance=instance or instance_for(data_dir),
         raise_on_error=False,
     )

@@ -13,12 +13,24 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dagster_project.publish.versions import CHECK_RESULTS
 from dagster_project.quality.suites import table_suites
 from dagster_project.report.marts import REPORT_MARTS
 from dagster_project.settings import REPO_ROOT
 from dagster_project.transform.project import ensure_manifest
 
 DEFAULT_OUT = REPO_ROOT / "docs" / "data-dictionary.md"
+# marts.check_results is not a dbt model: publication copies this run's rows of
+# quality.check_results (quality/results.py, without its timing column) beside the marts.
+CHECK_RESULTS_COLUMNS = {
+    "run_id": "the Dagster run that built the marts of this version",
+    "check_name": "the check: a dbt test, a Great Expectations suite or a SQL reconciliation",
+    "asset": "the asset the check ran on (a feed, a dbt model, a table)",
+    "severity": "ERROR blocks publication; WARN is reported and published",
+    "passed": "true when the check passed",
+    "observed_value": "what the check measured (a count or share; never a feed value)",
+    "checked_at": "when the check ran (UTC)",
+}
 # Analysts start from the marts; the layers they are built from follow.
 LAYERS = (
     ("marts", "Marts (published to data/analytics.duckdb)"),
@@ -127,7 +139,48 @@ def render(manifest: Mapping[str, Any]) -> str:
         for node in in_layer:
             checked = gx_rules.get((node["schema"], node.get("alias") or node["name"]), {})
             lines += _node_section(node, manifest, documented, tests, unit_tests, checked)
+    lines += _check_results_section()
+    lines += _metric_codes_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _check_results_section() -> list[str]:
+    lines = [
+        f'<a id="marts-{CHECK_RESULTS}"></a>',
+        f"### marts.{CHECK_RESULTS}",
+        "",
+        "The quality checks that vouch for this published version: one row per check of the "
+        "run that built it (grain: run_id, asset, check_name). Copied from quality.check_results "
+        "at publication; `iom export` summarises it on its README sheet.",
+        "",
+        "- Kind: table written by publication (not a dbt model)",
+        "",
+        "| Column | Description | Tests |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{name}` | {text} |  |" for name, text in CHECK_RESULTS_COLUMNS.items()]
+    return [*lines, ""]
+
+
+def metric_codes() -> dict[str, str]:
+    """Every scorecard metric code and what it means, from the scorecard_metrics seed."""
+    from dagster_project.presentation.metrics import scorecard_metrics
+
+    return {code: f"{m.label}: {m.description}" for code, m in scorecard_metrics().items()}
+
+
+def _metric_codes_section() -> list[str]:
+    lines = [
+        "## Scorecard metric codes",
+        "",
+        "What each value of `marts.scorecard.metric` means: its label and description from the "
+        "seed scorecard_metrics (conventions for `numerator` and `denominator`: docs/metrics.md).",
+        "",
+        "| metric | definition |",
+        "|---|---|",
+    ]
+    lines += [f"| `{code}` | {_cell(text)} |" for code, text in metric_codes().items()]
+    return [*lines, ""]
 
 
 def _node_section(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
 
 from dagster_project.ops.audit import record_audit
-from dagster_project.publish.published import QueryResult, open_published
+from dagster_project.publish.events import record_publication
+from dagster_project.publish.published import QueryResult, open_published, resolve_version
 from dagster_project.publish.versions import (
     UnknownVersionError,
     Version,
@@ -59,6 +61,7 @@ def rollback(data_dir: Path, ref: str | None = None) -> Version:
     with warehouse_lock(data_dir, "rollback"):
         previous = current_version_id(data_dir)
         activate_version(data_dir, version)
+        record_publication(data_dir, version, "rollback")
     record_audit(
         data_dir,
         "rollback",
@@ -68,9 +71,12 @@ def rollback(data_dir: Path, ref: str | None = None) -> Version:
     return version
 
 
-def audited_query(data_dir: Path, sql: str, version_ref: str | None = None) -> QueryResult:
-    """Read-only SQL on the published copy or a named version, logged with its row count."""
-    with open_published(data_dir, "sql", sql, version_ref=version_ref) as read:
+def audited_query(
+    data_dir: Path, sql: str, version_ref: str | None = None, as_of: date | None = None
+) -> QueryResult:
+    """Read-only SQL on the published copy, a named version or the one as of a date, logged
+    with its row count."""
+    with open_published(data_dir, "sql", sql, version_ref=version_ref, as_of=as_of) as read:
         result = read.query(sql)
         read.rows_returned = len(result.rows)
     return result
@@ -91,3 +97,11 @@ def versions_table(data_dir: Path) -> tuple[list[str], list[tuple]]:
         for v in list_versions(data_dir)
     ]
     return ["current", "version", "as_of", "run_id", "created_at", "checks"], rows
+
+
+def published_copy(
+    data_dir: Path, version_ref: str | None = None, as_of: date | None = None
+) -> tuple[Path, str]:
+    """The analytics file of the served version, a named one or the newest as of a date."""
+    version = resolve_version(data_dir, version_ref, as_of)
+    return version.analytics_path, version.version_id

@@ -180,6 +180,21 @@ def build_version(
     return Version.load(final_dir)
 
 
+def parquet_select(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A select of the table whose integers stay integers in Parquet.
+
+    DuckDB's sum() of integers is a HUGEINT (128 bits), which Parquet cannot hold: the writer
+    would store it as DOUBLE. Scores and day counts fit a BIGINT many times over, and the
+    cast fails loudly rather than round if one ever did not.
+    """
+    columns = con.execute(f"describe {table}").fetchall()
+    select = [
+        f'cast("{name}" as bigint) as "{name}"' if kind == "HUGEINT" else f'"{name}"'
+        for name, kind, *_ in columns
+    ]
+    return f"select {', '.join(select)} from {table}"
+
+
 def _copy_check_results(
     con: duckdb.DuckDBPyConnection, run_id: str, staging_dir: Path, tables: dict[str, int]
 ) -> None:

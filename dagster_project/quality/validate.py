@@ -19,6 +19,7 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
+from dagster_project.quality.offline_docs import make_offline
 from dagster_project.quality.results import CheckOutcome
 from dagster_project.quality.suites import ERROR, SCHEMA_CHECK, Rule, TableSuite
 
@@ -204,6 +205,7 @@ class GxRunner:
         """Render this run's validation results as static HTML (no network needed to read)."""
         with quiet_gx():
             self.context.build_data_docs(site_names=[DOCS_SITE])
+        make_offline(self.docs_dir)
         return self.docs_dir / "index.html"
 
 
