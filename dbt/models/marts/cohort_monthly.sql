@@ -45,6 +45,10 @@ status_at_month_end as (
 -- ALL counts distinct nominals over both schemes (and over the areas), not a sum of rows:
 -- each status row stands once per roll-up it belongs to (a portable grouping sets)
 status_by_rollup as (
+    {%- set rollups = [
+        ('scheme', 'area'), ('scheme', "'ALL'"), ("'ALL'", 'area'), ("'ALL'", "'ALL'")
+    ] %}
+    {%- for scheme, area in rollups %}
     select
         status_date,
         nominal_key,
@@ -52,42 +56,11 @@ status_by_rollup as (
         is_in_custody,
         is_watchlist,
         release_area,
-        scheme,
-        area
+        {{ scheme }} as scheme,
+        {{ area }} as area
     from status_at_month_end
-    union all
-    select
-        status_date,
-        nominal_key,
-        is_live,
-        is_in_custody,
-        is_watchlist,
-        release_area,
-        scheme,
-        'ALL' as area
-    from status_at_month_end
-    union all
-    select
-        status_date,
-        nominal_key,
-        is_live,
-        is_in_custody,
-        is_watchlist,
-        release_area,
-        'ALL' as scheme,
-        area
-    from status_at_month_end
-    union all
-    select
-        status_date,
-        nominal_key,
-        is_live,
-        is_in_custody,
-        is_watchlist,
-        release_area,
-        'ALL' as scheme,
-        'ALL' as area
-    from status_at_month_end
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 counts as (
