@@ -316,11 +316,17 @@ def find_version(data_dir: Path, ref: str) -> Version:
 
 
 def version_as_of(data_dir: Path, as_of: date) -> Version:
-    """The newest version published for an as-of date."""
-    for version in list_versions(data_dir):
+    """The newest version published for an as-of date (served or kept as history)."""
+    versions = list_versions(data_dir)
+    for version in versions:
         if version.as_of == as_of.isoformat():
             return version
-    raise UnknownVersionError(f"no published version as of {as_of} under {data_dir / VERSIONS_DIR}")
+    dates = sorted({v.as_of for v in versions})
+    available = ", ".join(dates) if dates else "none yet"
+    raise UnknownVersionError(
+        f"no published version as of {as_of}; as-of dates published: {available} "
+        "(publish one with `iom run --as-of D --no-activate`)"
+    )
 
 
 def clean_leftovers(data_dir: Path) -> list[str]:

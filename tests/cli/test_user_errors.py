@@ -113,7 +113,7 @@ def test_unknown_option(published: Path) -> None:
 
 
 def test_nothing_published(tmp_path: Path) -> None:
-    assert_user_error(iom(tmp_path / "empty", "scorecard"), "does not exist yet", "iom run")
+    assert_user_error(iom(tmp_path / "empty", "scorecard"), "nothing is published", "iom run")
 
 
 def test_debug_shows_the_traceback(published: Path) -> None:

@@ -112,4 +112,7 @@ def test_published_version_records_the_dbt_vars(population_run: PipelineRun) -> 
         "as_of": "2019-03-31",
         "selection_threshold": 150,
         "suppression_threshold": 10,
+        "count_suppression_threshold": 5,
+        "evaluation_horizon_months": 12,
+        "evaluation_min_comparisons": 5,
     }
