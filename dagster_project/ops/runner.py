@@ -79,7 +79,11 @@ def _root_cause(error: SerializableErrorInfo | None) -> str:
         error = error.cause
     if error is None:
         return "unknown error"
-    first = (error.message.strip().splitlines() or [""])[0]
+    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+    first = lines[0] if lines else ""
+    if first.endswith(":") and len(lines) > 1:
+        # "N blocking asset checks failed ...:" lists the checks on the lines that follow
+        first = f"{first} {'; '.join(lines[1:])}"
     return re.sub(r"^[\w.]*(?:Error|Failure|Exception): ", "", first)
 
 

@@ -159,7 +159,10 @@ def small_disk(site: Site, tmp_path: Path):
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("a size-limited tmpfs needs root (mount -t tmpfs); not root here")
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)])
+    # room for a copy of the site's data dir and 64 MiB more: the run then fills the rest
+    used = sum(p.lstat().st_size for p in site.data_dir.rglob("*") if p.is_file())
+    size = f"size={used // (1 << 20) + 64}m"
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", size, "tmpfs", str(mount)])
     if made.returncode != 0:
         pytest.skip("mount -t tmpfs is not permitted in this environment")
     try:

@@ -9,7 +9,12 @@ import duckdb
 
 from dagster_project.publish.assets import published_marts
 from dagster_project.publish.versions import current_version_id, list_versions
-from dagster_project.resources import LandingResource, RunSettingsResource, WarehouseResource
+from dagster_project.resources import (
+    LandingResource,
+    RunLockResource,
+    RunSettingsResource,
+    WarehouseResource,
+)
 from tests.cli.published import MARTS_SQL
 from tests.ops.helpers import small_landing
 
@@ -32,6 +37,7 @@ def materialise(tmp_path: Path, as_of: str) -> dg.ExecuteInProcessResult:
             "warehouse": WarehouseResource(data_dir=str(data_dir)),
             "landing": LandingResource(landing_dir=str(landing)),
             "run_settings": RunSettingsResource(as_of=as_of),
+            "run_lock": RunLockResource(data_dir=str(data_dir)),
         },
         instance=dg.DagsterInstance.ephemeral(),
         raise_on_error=False,

@@ -31,12 +31,28 @@ def test_monthly_rrs_equals_the_definition() -> None:
         build_inputs(con, people=300, events=9000, as_of=AS_OF)
         compute_population_rrs(con, AS_OF)
         con.execute(f"create temp table baseline as {BASELINE_SQL.read_text()}")
+        # The asset also scores the month end before M (impact_evaluation's earliest
+        # baselines); the one-query definition covers M only, so compare on M.
+        in_m = (
+            "month_end in (select month_end from intermediate.int_months where is_month_complete)"
+        )
+        con.execute(
+            f"create temp table scored_in_m as select * from {MONTHLY_RRS_TABLE} where {in_m}"
+        )
         differing = con.execute(
-            f"select count(*) from ((select * from {MONTHLY_RRS_TABLE} except all "
-            f"select * from baseline) union all (select * from baseline except all "
-            f"select * from {MONTHLY_RRS_TABLE}))"
+            "select count(*) from ((select * from scored_in_m except all "
+            "select * from baseline) union all (select * from baseline except all "
+            "select * from scored_in_m))"
         ).fetchone()[0]
         assert differing == 0
+        outside = con.execute(
+            f"select distinct month_end from {MONTHLY_RRS_TABLE} where not ({in_m})"
+        ).fetchall()
+        first_month = con.execute(
+            "select min(month_start) from intermediate.int_months"
+        ).fetchone()[0]
+        # only the last day of the month before M's first month
+        assert [m for (m,) in outside] in ([], [date.fromordinal(first_month.toordinal() - 1)])
         # Python, one person: the newest version's components at every month end of M
         who = con.execute("select min(nominal_key) from staging.stg_arrests").fetchone()[0]
         weights = {
@@ -69,7 +85,8 @@ def test_monthly_rrs_equals_the_definition() -> None:
     finally:
         con.close()
     expected = {}
-    for m in month_ends(date(2012, 1, 1), AS_OF):
+    # M, and the month end before it that the asset also scores (impact baselines)
+    for m in [date(2011, 12, 31), *month_ends(date(2012, 1, 1), AS_OF)]:
         c = a = 0
         for kind, code, weapon, day in events:
             weight, uplift = weights[code]
