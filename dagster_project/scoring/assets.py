@@ -11,6 +11,7 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
+from dagster_project.scoring.frames import replace_table_from_frame
 from dagster_project.scoring.impact import impact_bootstrap
 from dagster_project.scoring.rrs import (
     AS_OF_RRS_TABLE,
@@ -206,15 +207,8 @@ def scorecard_statistics(
             "from marts.nominal_scores"
         ).df()
         frame = statistics_rows(spells)
-        con.execute("create schema if not exists scoring")
-        con.register("statistics_frame", frame)
-        columns = ", ".join(
-            f"{c}::{_COLUMN_TYPES.get(c, 'varchar')} as {c}" for c in STATISTICS_COLUMNS
-        )
-        con.execute(
-            f"create or replace table {STATISTICS_TABLE} as select {columns} from statistics_frame"
-        )
-        con.unregister("statistics_frame")
+        types = {c: _COLUMN_TYPES.get(c, "varchar") for c in STATISTICS_COLUMNS}
+        replace_table_from_frame(con, STATISTICS_TABLE, frame, types)
     exit_rows = frame[frame["breakdown"] == "all"].set_index("metric")["value"]
     return dg.MaterializeResult(
         metadata={

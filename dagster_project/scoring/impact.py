@@ -14,12 +14,21 @@ import numpy as np
 import pandas as pd
 
 from dagster_project.resources import RunLockResource, WarehouseResource
+from dagster_project.scoring.frames import replace_table_from_frame
 from dagster_project.scoring.statistics import BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, CI_LEVEL
 
 IMPACT_BOOTSTRAP_TABLE = "scoring.impact_bootstrap"
 BREAKDOWNS = ("all", "GENERIC", "DV")
 # Resamples per batch: bounds memory at batch x n draws (n = matched spells).
 _BATCH = 100
+
+BOOTSTRAP_COLUMN_TYPES = {
+    "breakdown": "varchar",
+    "matched_spells": "integer",
+    "resamples": "integer",
+    "effect_ci_low": "double",
+    "effect_ci_high": "double",
+}
 
 
 def bootstrap_mean_ci(
@@ -89,15 +98,7 @@ def impact_bootstrap(
             "where is_matched order by spell_id"
         ).df()
         frame = bootstrap_rows(spells)
-        con.execute("create schema if not exists scoring")
-        con.register("bootstrap_frame", frame)
-        con.execute(
-            f"create or replace table {IMPACT_BOOTSTRAP_TABLE} as select "
-            "breakdown::varchar as breakdown, matched_spells::integer as matched_spells, "
-            "resamples::integer as resamples, effect_ci_low::double as effect_ci_low, "
-            "effect_ci_high::double as effect_ci_high from bootstrap_frame"
-        )
-        con.unregister("bootstrap_frame")
+        replace_table_from_frame(con, IMPACT_BOOTSTRAP_TABLE, frame, BOOTSTRAP_COLUMN_TYPES)
     overall = frame.set_index("breakdown").loc["all"]
     bounds = {
         name: None if pd.isna(overall[name]) else float(overall[name])
