@@ -49,43 +49,12 @@ open_spells as (
     where spell_rank = 1
 ),
 
--- in custody at d: started on or before d and not released by d (a release on d is out).
--- Overlapping episodes (e.g. remand then sentence): the latest-starting one is current.
-ranked_custody as (
-    select
-        reference_dates.status_date,
-        custody.nominal_key,
-        custody.custody_id,
-        custody.sentence_days,
-        custody.is_over_four_years,
-        custody.release_area,
-        custody.earliest_release_date,
-        custody.actual_release_date,
-        row_number() over (
-            partition by reference_dates.status_date, custody.nominal_key
-            order by custody.custody_start_date desc, custody.custody_id desc
-        ) as custody_rank
-    from reference_dates
-    inner join custody
-        on reference_dates.status_date >= custody.custody_start_date
-        and (
-            custody.actual_release_date is null
-            or reference_dates.status_date < custody.actual_release_date
-        )
-),
-
+-- in custody at d: the custody rule of the whole population (macro current_custody)
 custody_at_date as (
-    select
-        status_date,
-        nominal_key,
-        custody_id,
-        sentence_days,
-        is_over_four_years,
-        release_area,
-        earliest_release_date,
-        actual_release_date
-    from ranked_custody
-    where custody_rank = 1
+    {{ current_custody('reference_dates', 'custody', [
+        'custody_id', 'sentence_days', 'is_over_four_years', 'release_area',
+        'earliest_release_date', 'actual_release_date',
+    ]) }}
 ),
 
 joined as (

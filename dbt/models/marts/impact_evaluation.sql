@@ -277,8 +277,9 @@ reoffending_rows as (
 ),
 
 final as (
+    {%- for section in ['impact', 'reoffending'] %}
     select
-        'impact' as section,
+        '{{ section }}' as section,
         metric,
         breakdown,
         cast(value as double) as value,
@@ -286,18 +287,11 @@ final as (
         cast(denominator as double) as denominator,
         unit,
         {{ as_of_date() }} as as_of
-    from impact_rows
+    from {{ section }}_rows
+    {%- if not loop.last %}
     union all
-    select
-        'reoffending' as section,
-        metric,
-        breakdown,
-        cast(value as double) as value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
-        unit,
-        {{ as_of_date() }} as as_of
-    from reoffending_rows
+    {%- endif %}
+    {%- endfor %}
 )
 
 select * from final
