@@ -30,7 +30,7 @@ from dagster_project.resources import (
     WarehouseResource,
 )
 from dagster_project.scoring.assets import scoring_assets
-from dagster_project.settings import Settings, from_environment
+from dagster_project.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings, from_environment
 from dagster_project.transform.assets import IomDbtCliResource, dbt_model_assets
 from dagster_project.transform.project import DBT_GUARDED_EXECUTABLE, dbt_project
 
@@ -71,10 +71,16 @@ nightly_schedule = dg.ScheduleDefinition(
 
 
 def build_resources(
-    data_dir: Path, landing_dir: Path, pseudonym_key: dg.EnvVar | str = ""
+    data_dir: Path,
+    landing_dir: Path,
+    pseudonym_key: dg.EnvVar | str = "",
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
+    duckdb_temp_dir: str = "",
 ) -> dict[str, object]:
     return {
-        "warehouse": WarehouseResource(data_dir=str(data_dir)),
+        "warehouse": WarehouseResource(
+            data_dir=str(data_dir), memory_limit=duckdb_memory_limit, temp_dir=duckdb_temp_dir
+        ),
         "run_lock": RunLockResource(data_dir=str(data_dir)),
         "landing": LandingResource(landing_dir=str(landing_dir)),
         "pseudonymiser": PseudonymiserResource(key=pseudonym_key),
@@ -90,7 +96,13 @@ def build_resources(
 
 def resources_for(settings: Settings) -> dict[str, object]:
     return {
-        **build_resources(settings.data_dir, settings.landing_dir, settings.pseudonym_key()),
+        **build_resources(
+            settings.data_dir,
+            settings.landing_dir,
+            settings.pseudonym_key(),
+            settings.duckdb_memory_limit,
+            settings.duckdb_temp_dir,
+        ),
         **operations_resources(settings),
     }
 

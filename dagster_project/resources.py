@@ -16,6 +16,12 @@ import dagster as dg
 import duckdb
 
 from dagster_project.ingest.contract import MANIFEST_NAME
+from dagster_project.settings import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DUCKDB_MEMORY_LIMIT_ENV,
+    DUCKDB_TEMP_DIR_ENV,
+    WAREHOUSE_PATH_ENV,
+)
 
 # The demo key is public on purpose: it only ever protects synthetic data.
 DEMO_PSEUDONYM_KEY = "iom-warehouse-DEMO-KEY-not-for-real-data"
@@ -28,6 +34,10 @@ class WarehouseResource(dg.ConfigurableResource):
 
     data_dir: str
     keep_versions: int = 14
+    # DuckDB's memory_limit (e.g. "6GB" or "80%") and spill folder (empty: duckdb_tmp in
+    # the data folder), for this process's connections and for dbt's (dbt/profiles.yml).
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    temp_dir: str = ""
 
     @property
     def root(self) -> Path:
@@ -41,11 +51,27 @@ class WarehouseResource(dg.ConfigurableResource):
     def analytics_path(self) -> Path:
         return self.root / "analytics.duckdb"
 
+    @property
+    def spill_dir(self) -> Path:
+        return Path(self.temp_dir).resolve() if self.temp_dir else self.root / "duckdb_tmp"
+
+    def dbt_environment(self) -> dict[str, str]:
+        """What dbt/profiles.yml reads: the same file, memory cap and spill folder."""
+        return {
+            WAREHOUSE_PATH_ENV: str(self.warehouse_path),
+            DUCKDB_MEMORY_LIMIT_ENV: self.memory_limit,
+            DUCKDB_TEMP_DIR_ENV: str(self.spill_dir),
+        }
+
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """Open the warehouse; closed on exit so dbt can take the single writer lock."""
         self.root.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.warehouse_path), read_only=read_only)
+        con = duckdb.connect(
+            str(self.warehouse_path),
+            read_only=read_only,
+            config={"memory_limit": self.memory_limit, "temp_directory": str(self.spill_dir)},
+        )
         try:
             yield con
         finally:

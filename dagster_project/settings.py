@@ -28,6 +28,11 @@ PSEUDONYM_KEY_ENV = "IOM_PSEUDONYM_KEY"
 RETENTION_DAYS_ENV = "IOM_RETENTION_DAYS"
 # Set by the dbt stages for the dbt child process only (dbt/profiles.yml reads it).
 WAREHOUSE_PATH_ENV = "IOM_WAREHOUSE_PATH"
+# DuckDB's memory cap and where it spills beyond it, for the warehouse's every connection
+# (ours and dbt's): a national-scale run must fit the machine, spilling rather than failing.
+DUCKDB_MEMORY_LIMIT_ENV = "IOM_DUCKDB_MEMORY_LIMIT"
+DUCKDB_TEMP_DIR_ENV = "IOM_DUCKDB_TEMP_DIR"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,9 @@ class Settings:
     has_pseudonym_key: bool
     retention_days: int
     alerts: AlertSettings
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    # Empty: duckdb_tmp in the data folder.
+    duckdb_temp_dir: str = ""
 
     @property
     def analytics_path(self) -> Path:
@@ -65,6 +73,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
         landing_dir=Path(env.get(LANDING_DIR_ENV) or DEFAULT_LANDING_DIR).resolve(),
         has_pseudonym_key=bool(env.get(PSEUDONYM_KEY_ENV)),
         retention_days=int(env.get(RETENTION_DAYS_ENV) or DEFAULT_RETENTION_DAYS),
+        duckdb_memory_limit=env.get(DUCKDB_MEMORY_LIMIT_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT,
+        duckdb_temp_dir=env.get(DUCKDB_TEMP_DIR_ENV, ""),
         alerts=AlertSettings(
             smtp_host=env.get("IOM_ALERT_SMTP_HOST", ""),
             smtp_port=int(env.get("IOM_ALERT_SMTP_PORT") or 25),

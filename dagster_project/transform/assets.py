@@ -22,7 +22,6 @@ from dagster_project.resources import (
     RunSettingsResource,
     WarehouseResource,
 )
-from dagster_project.settings import WAREHOUSE_PATH_ENV
 from dagster_project.transform.child import PARENT_PID_ENV, PYTHON_ENV
 from dagster_project.transform.dbt_vars import run_dbt_vars
 from dagster_project.transform.in_process import dbt_in_process
@@ -80,10 +79,10 @@ def run_target_path(run_id: str) -> Path:
 
 
 @contextmanager
-def _warehouse_path_for_dbt(path: Path) -> Iterator[None]:
-    """profiles.yml reads the warehouse path from the environment of the dbt process."""
+def _warehouse_for_dbt(warehouse: WarehouseResource) -> Iterator[None]:
+    """profiles.yml reads the warehouse path and DuckDB's settings from dbt's environment."""
     values = {
-        WAREHOUSE_PATH_ENV: str(path),
+        **warehouse.dbt_environment(),
         # For dbt_guarded / child.py: which python runs dbt, and which process it dies with.
         PYTHON_ENV: sys.executable,
         PARENT_PID_ENV: str(os.getpid()),
@@ -206,7 +205,7 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
         verdicts: list[dg.AssetCheckResult] = []
         checkpoint("dbt")
         try:
-            with _warehouse_path_for_dbt(warehouse.warehouse_path):
+            with _warehouse_for_dbt(warehouse):
                 for event in dbt.cli(
                     ["build", "--vars", dbt_vars],
                     context=context,
