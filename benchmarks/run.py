@@ -6,10 +6,13 @@ the run's Dagster event log for per-step wall times and dbt's per-node durations
 prints a table and the baseline ratios, and saves everything as JSON under
 benchmarks/results/.
 
-    python benchmarks/run.py                  # 500, 5,000 and 50,000 nominals
-    python benchmarks/run.py --scales 500,5000 --no-save
-    python benchmarks/run.py --huge           # adds 500,000 nominals
+    python benchmarks/run.py                  # 500, 5,000, 50,000 nominals; 20,000 people
+    python benchmarks/run.py --scales 500,5000:100000 --no-save   # NOMINALS[:PEOPLE]
+    python benchmarks/run.py --huge           # adds 500 nominals in 1,500,000 people
     python benchmarks/run.py --scales 500 --against 9fd1c11   # that commit, then this tree
+
+A scale is a number of nominals and a population around them (people with no IOM spell,
+the demo generator's --population; 20,000 unless given).
 """
 
 from __future__ import annotations
@@ -36,11 +39,25 @@ sys.path.insert(0, str(REPO_ROOT))
 
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 RRS_BASELINE_SQL = REPO_ROOT / "benchmarks" / "rrs_baseline.sql"
-DEFAULT_SCALES = (500, 5_000, 50_000)
-HUGE_SCALE = 500_000
-# The RRS asset's step: the one whose key names it (the 'rrs' helper's scoring asset).
-RRS_STEP_MARK = "rrs"
-TARGETS = {"rrs_vs_sql": 1.5, "growth_50k_5k": 12.0, "check_share": 0.20, "against": 0.5}
+MONTHLY_RRS_BASELINE_SQL = REPO_ROOT / "benchmarks" / "monthly_rrs_baseline.sql"
+DEFAULT_PEOPLE = 20_000
+DEFAULT_SCALES = ((500, DEFAULT_PEOPLE), (5_000, DEFAULT_PEOPLE), (50_000, DEFAULT_PEOPLE))
+# National-like: at least a million people and 30 million arrests and convictions.
+HUGE_SCALE = (500, 1_500_000)
+# The scoring steps, by the key of their asset.
+RRS_STEP_MARK = "rrs_scores"
+POPULATION_RRS_STEP_MARK = "population_rrs"
+IMPACT_STEP_MARK = "impact_bootstrap"
+# Published marts whose row counts the table shows.
+COUNTED_MARTS = ("monthly_scores", "selection_candidates", "impact_evaluation")
+TARGETS = {
+    "rrs_vs_sql": 1.5,
+    "growth_50k_5k": 12.0,
+    "check_share": 0.20,
+    "against": 0.5,
+    "huge_wall_s": 600.0,
+    "huge_peak_gib": 8.0,
+}
 
 
 # --- Child: one run, measured from inside -------------------------------------------------
@@ -84,13 +101,13 @@ def _duration(metadata: Any) -> float | None:
     return None if value is None else float(getattr(value, "value", value))
 
 
-def _rrs_baseline_seconds(warehouse: Path) -> float | None:
-    """The hand-written DuckDB query of the RRS definition, run on the same warehouse."""
-    if not RRS_BASELINE_SQL.is_file():
+def _baseline_seconds(warehouse: Path, baseline: Path) -> float | None:
+    """A hand-written DuckDB query of a score's definition, run on the same warehouse."""
+    if not baseline.is_file():
         return None
     import duckdb
 
-    sql = RRS_BASELINE_SQL.read_text().strip().rstrip(";")
+    sql = baseline.read_text().strip().rstrip(";")
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         # Materialised like the asset's table, so DuckDB cannot skip unread columns.
@@ -99,6 +116,29 @@ def _rrs_baseline_seconds(warehouse: Path) -> float | None:
         return time.perf_counter() - start
     finally:
         con.close()
+
+
+def _published(analytics: Path) -> dict[str, Any]:
+    """Rows of the population marts and the headline impact figures, as published."""
+    import duckdb
+
+    con = duckdb.connect(str(analytics), read_only=True)
+    try:
+        rows = {
+            mart: con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
+            for mart in COUNTED_MARTS
+        }
+        impact = dict(
+            con.execute(
+                "select metric, value from marts.impact_evaluation "
+                "where breakdown = 'all' and metric in "
+                "('treated_spells', 'matched_spells', 'mean_observed_change', 'rtm_share_pct', "
+                "'mean_expected_change', 'mean_effect', 'effect_ci_low', 'effect_ci_high')"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    return {"mart_rows": rows, "impact_all": impact}
 
 
 def _cpu_s(who: int) -> float:
@@ -122,7 +162,11 @@ def child(landing: Path, data_dir: Path, out: Path) -> int:
         "run_s": finished - imported,
         "total_s": finished - started,
         **_events(instance, outcome.run_id),
-        "rrs_baseline_s": _rrs_baseline_seconds(data_dir / "warehouse.duckdb"),
+        "rrs_baseline_s": _baseline_seconds(data_dir / "warehouse.duckdb", RRS_BASELINE_SQL),
+        "population_rrs_baseline_s": _baseline_seconds(
+            data_dir / "warehouse.duckdb", MONTHLY_RRS_BASELINE_SQL
+        ),
+        **_published(data_dir / "analytics.duckdb"),
         # ru_maxrss is in KiB on Linux: the Dagster process itself (ingestion, Python assets).
         # Its children's figure is useless (exec carries the parent's high-water mark over);
         # the parent samples the whole tree instead.
@@ -140,6 +184,7 @@ def child(landing: Path, data_dir: Path, out: Path) -> int:
 @dataclass
 class ScaleResult:
     nominals: int
+    people: int
     input_rows: int
     generate_s: float
     load_before: float
@@ -156,9 +201,20 @@ class ScaleResult:
     def steps(self) -> dict[str, float]:
         return self.measured["steps"]
 
-    def rrs_step_s(self) -> float | None:
-        found = [s for k, s in self.steps.items() if RRS_STEP_MARK in k.lower()]
+    @property
+    def label(self) -> str:
+        return f"{self.nominals:,} nominals, {self.people:,} people"
+
+    @property
+    def key(self) -> str:
+        return f"{self.nominals}:{self.people}"
+
+    def step_s(self, mark: str) -> float | None:
+        found = [s for k, s in self.steps.items() if mark in k.lower()]
         return sum(found) if found else None
+
+    def rrs_step_s(self) -> float | None:
+        return self.step_s(RRS_STEP_MARK)
 
     def check_s(self) -> float:
         """dbt tests (inside the dbt steps) plus steps that only run asset checks."""
@@ -177,6 +233,7 @@ class ScaleResult:
     def as_json(self) -> dict[str, Any]:
         return {
             "nominals": self.nominals,
+            "people": self.people,
             "input_rows": self.input_rows,
             "generate_s": round(self.generate_s, 3),
             "load_average_before": self.load_before,
@@ -230,19 +287,23 @@ class TreeMemory(threading.Thread):
             self.peak_kib = max(self.peak_kib, sum(_rss_kib(p) for p in _tree(self.pid)))
 
 
-def run_scale(nominals: int, work: Path, tree: Path = REPO_ROOT, label: str = "") -> ScaleResult:
+def run_scale(
+    scale: tuple[int, int], work: Path, tree: Path = REPO_ROOT, label: str = ""
+) -> ScaleResult:
     """One run at one scale, by the code in `tree` (this checkout, or the --against commit's)."""
     from dagster_project.demo.generator import generate_landing
 
-    landing, data_dir = work / f"landing-{nominals}", work / f"data-{nominals}{label}"
+    nominals, people = scale
+    name = f"{nominals}-{people}"
+    landing, data_dir = work / f"landing-{name}", work / f"data-{name}{label}"
     start = time.perf_counter()
     # The same landing folder for both sides of a side-by-side run.
     if not (landing / "_manifest.json").is_file():
-        generate_landing(landing, nominals=nominals)
+        generate_landing(landing, nominals=nominals, population=people)
     generate_s = time.perf_counter() - start
     manifest = json.loads((landing / "_manifest.json").read_text())
-    out = work / f"measured-{nominals}{label}.json"
-    log = work / f"run-{nominals}{label}.log"
+    out = work / f"measured-{name}{label}.json"
+    log = work / f"run-{name}{label}.log"
     load_before = os.getloadavg()[0]
     with log.open("w") as handle:
         process = subprocess.Popen(
@@ -280,6 +341,7 @@ def run_scale(nominals: int, work: Path, tree: Path = REPO_ROOT, label: str = ""
         sys.exit(f"the run at {nominals} nominals failed: {measured['failures']}")
     return ScaleResult(
         nominals=nominals,
+        people=people,
         input_rows=sum(entry["rows"] for entry in manifest["files"].values()),
         generate_s=generate_s,
         load_before=load_before,
@@ -299,8 +361,10 @@ def _cell(value: float | None, fmt: str = "{:.1f}") -> str:
 def format_table(results: list[ScaleResult]) -> str:
     step_keys = list(dict.fromkeys(k for r in results for k in r.steps))
     model_keys = list(dict.fromkeys(k for r in results for k in r.measured["dbt_models"]))
-    header = ["seconds (wall)", *(f"{r.nominals:,} nominals" for r in results)]
+    header = ["seconds (wall)", *(r.label for r in results)]
     rows: list[list[str]] = [["input rows", *(f"{r.input_rows:,}" for r in results)]]
+    for mart in COUNTED_MARTS:
+        rows.append([f"{mart} rows", *(f"{r.measured['mart_rows'][mart]:,}" for r in results)])
     rows.append(["start-up (import, defs)", *(_cell(r.measured["startup_s"]) for r in results)])
     for key in step_keys:
         rows.append([f"step {key}", *(_cell(r.steps.get(key)) for r in results)])
@@ -341,12 +405,28 @@ def ratios(results: list[ScaleResult]) -> dict[str, Any]:
     per_scale = {}
     for r in results:
         rrs, baseline = r.rrs_step_s(), r.measured["rrs_baseline_s"]
+        population, population_baseline = (
+            r.step_s(POPULATION_RRS_STEP_MARK),
+            r.measured.get("population_rrs_baseline_s"),
+        )
         run = r.measured["run_s"]
         work = r.dbt_work_s() + r.python_work_s()
-        per_scale[str(r.nominals)] = {
+        impact_models = sum(s for k, s in r.measured["dbt_models"].items() if "impact" in k.lower())
+        per_scale[r.key] = {
             "rrs_asset_s": rrs,
             "rrs_baseline_sql_s": baseline,
             "rrs_vs_sql": rrs / baseline if rrs is not None and baseline else None,
+            "population_rrs_asset_s": population,
+            "population_rrs_baseline_sql_s": population_baseline,
+            "population_rrs_vs_sql": (
+                population / population_baseline
+                if population is not None and population_baseline
+                else None
+            ),
+            "impact_dbt_models_s": impact_models,
+            "impact_bootstrap_s": r.step_s(IMPACT_STEP_MARK),
+            "impact_all": r.measured["impact_all"],
+            "peak_tree_gib": r.peak_tree_rss_mib / 1024,
             "dbt_work_s": r.dbt_work_s(),
             "dbt_startup_s": r.dbt_step_s() - r.dbt_work_s(),
             "dbt_startup_share": (r.dbt_step_s() - r.dbt_work_s()) / run,
@@ -356,9 +436,29 @@ def ratios(results: list[ScaleResult]) -> dict[str, Any]:
             "check_s": r.check_s(),
             "check_share": r.check_s() / r.total_s,
         }
-    by_scale = {r.nominals: r.total_s for r in results}
-    growth = by_scale[50_000] / by_scale[5_000] if {5_000, 50_000} <= by_scale.keys() else None
-    return {"per_scale": per_scale, "growth_50k_5k": growth, "targets": TARGETS}
+    by_scale = {(r.nominals, r.people): r.total_s for r in results}
+    nominal_pair = {(5_000, DEFAULT_PEOPLE), (50_000, DEFAULT_PEOPLE)}
+    growth = (
+        by_scale[50_000, DEFAULT_PEOPLE] / by_scale[5_000, DEFAULT_PEOPLE]
+        if nominal_pair <= by_scale.keys()
+        else None
+    )
+    # t(most people) / t(fewest) at the same number of nominals (the population's growth).
+    people_growth = None
+    for nominals in {n for n, _ in by_scale}:
+        sizes = sorted(p for n, p in by_scale if n == nominals)
+        if len(sizes) > 1:
+            people_growth = {
+                "nominals": nominals,
+                "people": [sizes[0], sizes[-1]],
+                "ratio": by_scale[nominals, sizes[-1]] / by_scale[nominals, sizes[0]],
+            }
+    return {
+        "per_scale": per_scale,
+        "growth_50k_5k": growth,
+        "growth_people": people_growth,
+        "targets": TARGETS,
+    }
 
 
 def format_ratios(found: dict[str, Any]) -> str:
@@ -369,9 +469,26 @@ def format_ratios(found: dict[str, Any]) -> str:
             if r["rrs_vs_sql"] is not None
             else "n/a (no RRS asset or no baseline SQL)"
         )
+        population = (
+            f"{r['population_rrs_vs_sql']:.2f}x ({r['population_rrs_asset_s']:.2f} s vs "
+            f"{r['population_rrs_baseline_sql_s']:.2f} s)"
+            if r.get("population_rrs_vs_sql") is not None
+            else "n/a (no population RRS asset or no baseline SQL)"
+        )
+        impact = r.get("impact_all") or {}
+        effect = impact.get("mean_effect")
+        nominals, people = (int(part) for part in scale.split(":"))
         lines += [
-            f"{int(scale):,} nominals:",
+            f"{nominals:,} nominals, {people:,} people:",
             f"  RRS asset / hand-written DuckDB SQL     {rrs} [<= {TARGETS['rrs_vs_sql']}x]",
+            f"  population RRS asset / DuckDB SQL       {population} [<= {TARGETS['rrs_vs_sql']}x]",
+            f"  impact: dbt models {r.get('impact_dbt_models_s', 0):.1f} s, bootstrap "
+            f"{_cell(r.get('impact_bootstrap_s'), '{:.2f}')} s; matched "
+            f"{_cell(impact.get('matched_spells'), '{:.0f}')} of "
+            f"{_cell(impact.get('treated_spells'), '{:.0f}')} treated spells, effect "
+            f"{_cell(effect)} (observed {_cell(impact.get('mean_observed_change'))}, expected "
+            f"{_cell(impact.get('mean_expected_change'))})",
+            f"  peak memory, all processes              {r.get('peak_tree_gib', 0):.2f} GiB",
             f"  orchestration overhead                  {r['orchestration_overhead_s']:.1f} s "
             f"= {r['orchestration_overhead_share']:.0%} of the run (run minus dbt node time "
             f"{r['dbt_work_s']:.1f} s and Python steps {r['python_work_s']:.1f} s); "
@@ -386,6 +503,16 @@ def format_ratios(found: dict[str, Any]) -> str:
         f"{'n/a (needs both scales)' if growth is None else f'{growth:.2f}'}"
         f" [<= {TARGETS['growth_50k_5k']:.0f}]"
     )
+    people = found.get("growth_people")
+    lines.append(
+        "growth in people t(most) / t(fewest)      "
+        + (
+            "n/a (needs two populations at one number of nominals)"
+            if people is None
+            else f"{people['ratio']:.2f} ({people['people'][1]:,} / {people['people'][0]:,} "
+            f"people at {people['nominals']:,} nominals)"
+        )
+    )
     return "\n".join(lines)
 
 
@@ -393,7 +520,7 @@ def compare(old: list[ScaleResult], new: list[ScaleResult]) -> dict[str, Any]:
     """This tree against the --against commit, scale by scale: wall and CPU, new / old."""
     found = {}
     for before, after in zip(old, new, strict=True):
-        found[str(after.nominals)] = {
+        found[after.key] = {
             "wall_old_s": before.total_s,
             "wall_new_s": after.total_s,
             "wall_ratio": after.total_s / before.total_s,
@@ -412,7 +539,7 @@ def format_comparison(found: dict[str, Any], commit: str) -> str:
     ]
     for scale, r in found.items():
         lines += [
-            f"{int(scale):,} nominals:",
+            f"{scale.replace(':', ' nominals, ')} people:",
             f"  wall  {r['wall_old_s']:.1f} s -> {r['wall_new_s']:.1f} s = {r['wall_ratio']:.2f}x",
             f"  CPU   {r['cpu_old_s']:.1f} s -> {r['cpu_new_s']:.1f} s = {r['cpu_ratio']:.2f}x",
         ]
@@ -451,14 +578,25 @@ def machine() -> dict[str, Any]:
     }
 
 
+def parse_scale(text: str) -> tuple[int, int]:
+    """NOMINALS[:PEOPLE], underscores allowed: "500", "500:1_500_000"."""
+    nominals, _, people = text.strip().replace("_", "").partition(":")
+    return int(nominals), int(people) if people else DEFAULT_PEOPLE
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--scales",
-        default=",".join(map(str, DEFAULT_SCALES)),
-        help="comma-separated numbers of nominals (default: 500,5000,50000)",
+        default=",".join(f"{n}:{p}" for n, p in DEFAULT_SCALES),
+        help="comma-separated NOMINALS[:PEOPLE] (default: 500,5000,50000 with "
+        f"{DEFAULT_PEOPLE:,} people each)",
     )
-    parser.add_argument("--huge", action="store_true", help=f"also run {HUGE_SCALE:,} nominals")
+    parser.add_argument(
+        "--huge",
+        action="store_true",
+        help=f"also run {HUGE_SCALE[0]:,} nominals in {HUGE_SCALE[1]:,} people",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only; write no JSON")
     parser.add_argument("--work-dir", help="keep landing folders and warehouses here")
     parser.add_argument(
@@ -474,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child(*(Path(p) for p in args.child))
 
-    scales = [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
+    scales = [parse_scale(s) for s in args.scales.split(",") if s.strip()]
     if args.huge and HUGE_SCALE not in scales:
         scales.append(HUGE_SCALE)
     started_at = datetime.now(UTC)
@@ -504,12 +642,13 @@ def main(argv: list[str] | None = None) -> int:
                 check=True,
             )
         results, old_results = [], []
-        for nominals in scales:
+        for scale in scales:
+            what = f"{scale[0]:,} nominals, {scale[1]:,} people"
             if old_tree is not None:
-                print(f"running {nominals:,} nominals at {against} ...", flush=True)
-                old_results.append(run_scale(nominals, work, old_tree, f"-{against}"))
-            print(f"running {nominals:,} nominals ...", flush=True)
-            results.append(run_scale(nominals, work))
+                print(f"running {what} at {against} ...", flush=True)
+                old_results.append(run_scale(scale, work, old_tree, f"-{against}"))
+            print(f"running {what} ...", flush=True)
+            results.append(run_scale(scale, work))
     print()
     if old_results:
         print(f"At {against}:")

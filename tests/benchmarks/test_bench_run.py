@@ -16,7 +16,7 @@ RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 def test_bench_runs_to_the_end_and_prints_the_table() -> None:
     saved_before = set(RESULTS_DIR.glob("*.json"))
     result = subprocess.run(
-        [sys.executable, "benchmarks/run.py", "--scales", "200", "--no-save"],
+        [sys.executable, "benchmarks/run.py", "--scales", "200:300", "--no-save"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -24,7 +24,12 @@ def test_bench_runs_to_the_end_and_prints_the_table() -> None:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for line in (
-        "200 nominals",
+        "200 nominals, 300 people",
+        "monthly_scores rows",
+        "impact_evaluation rows",
+        "population RRS asset / DuckDB SQL",
+        "impact: dbt models",
+        "growth in people t(most) / t(fewest)",
         "step iom_dbt_models",
         "TOTAL wall",
         "peak RSS, all processes (MiB)",
