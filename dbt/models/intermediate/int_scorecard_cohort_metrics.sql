@@ -65,14 +65,7 @@ metric_rows as (
 
 final as (
     select
-        'Mid' as section,
-        metric,
-        breakdown,
-        {{ dbt.cast('value', type_double()) }} as value,
-        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
-        {{ dbt.cast('numerator', type_double()) }} as numerator,
-        {{ dbt.cast('denominator', type_double()) }} as denominator,
-        unit
+        {{ scorecard_row("'Mid'", breakdown='breakdown') }}
     from metric_rows
 )
 

@@ -20,16 +20,14 @@ counts as (
 
 final as (
     select
-        'Significance' as section,
-        'exited_mostly_in_custody' as metric,
-        'all' as breakdown,
-        {{ dbt.cast(
-            count_or_pct("'pct'", 'exited_mostly_in_custody', 'exited_spells'), type_double()
-        ) }} as value,
-        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
-        {{ dbt.cast('exited_mostly_in_custody', type_double()) }} as numerator,
-        {{ dbt.cast('exited_spells', type_double()) }} as denominator,
-        'pct' as unit
+        {{ scorecard_row(
+            "'Significance'",
+            metric="'exited_mostly_in_custody'",
+            value=count_or_pct("'pct'", 'exited_mostly_in_custody', 'exited_spells'),
+            numerator='exited_mostly_in_custody',
+            denominator='exited_spells',
+            unit="'pct'",
+        ) }}
     from counts
 )
 

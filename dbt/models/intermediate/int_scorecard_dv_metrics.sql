@@ -72,17 +72,7 @@ metric_rows as (
 
 final as (
     select
-        'DVIOM' as section,
-        metric,
-        'all' as breakdown,
-        case
-            when unit = 'count' then numerator
-            else 100.0 * numerator / nullif(denominator, 0)
-        end as value,
-        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
-        numerator,
-        denominator,
-        unit
+        {{ scorecard_row("'DVIOM'", value=count_or_pct('unit', 'numerator', 'denominator')) }}
     from metric_rows
 )
 

@@ -55,14 +55,15 @@ band_modes as (
 
 final as (
     select
-        section,
-        metric,
-        breakdown,
-        {{ dbt.cast('band * 100.0', type_double()) }} as value,
-        {{ dbt.cast(rrs_band_label('band * 100'), dbt.type_string()) }} as value_label,
-        {{ dbt.cast('spells_in_band', type_double()) }} as numerator,
-        {{ dbt.cast('spells_scored', type_double()) }} as denominator,
-        'band' as unit
+        {{ scorecard_row(
+            'section',
+            breakdown='breakdown',
+            value='band * 100.0',
+            value_label=rrs_band_label('band * 100'),
+            numerator='spells_in_band',
+            denominator='spells_scored',
+            unit="'band'",
+        ) }}
     from band_modes
     where band_rank = 1
 )

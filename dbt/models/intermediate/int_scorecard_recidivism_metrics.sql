@@ -39,14 +39,7 @@ metric_rows as (
 
 final as (
     select
-        'Recidivism' as section,
-        metric,
-        'all' as breakdown,
-        {{ dbt.cast(count_or_pct('unit', 'numerator', 'denominator'), type_double()) }} as value,
-        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
-        {{ dbt.cast('numerator', type_double()) }} as numerator,
-        {{ dbt.cast('denominator', type_double()) }} as denominator,
-        unit
+        {{ scorecard_row("'Recidivism'", value=count_or_pct('unit', 'numerator', 'denominator')) }}
     from metric_rows
 )
 

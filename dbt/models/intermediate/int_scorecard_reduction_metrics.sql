@@ -50,14 +50,7 @@ metric_rows as (
 
 final as (
     select
-        'Reduction' as section,
-        metric,
-        'all' as breakdown,
-        {{ dbt.cast('value', type_double()) }} as value,
-        {{ dbt.cast('null', dbt.type_string()) }} as value_label,
-        {{ dbt.cast('numerator', type_double()) }} as numerator,
-        {{ dbt.cast('denominator', type_double()) }} as denominator,
-        unit
+        {{ scorecard_row("'Reduction'") }}
     from metric_rows
 )
 

@@ -276,15 +276,17 @@ reoffending_rows as (
     from evaluated
 ),
 
+-- Rounded to 10 decimals: DuckDB sums doubles in parallel in no fixed order, so the last
+-- bits of a mean differ from run to run; a republished figure must be the same figure.
 final as (
     {%- for section in ['impact', 'reoffending'] %}
     select
         '{{ section }}' as section,
         metric,
         breakdown,
-        cast(value as double) as value,
-        cast(numerator as double) as numerator,
-        cast(denominator as double) as denominator,
+        round(cast(value as double), 10) as value,
+        round(cast(numerator as double), 10) as numerator,
+        round(cast(denominator as double), 10) as denominator,
         unit,
         {{ as_of_date() }} as as_of
     from {{ section }}_rows
