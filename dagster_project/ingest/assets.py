@@ -4,11 +4,11 @@ import dagster as dg
 
 from dagster_project.ingest.contract import Feed, feeds
 from dagster_project.ingest.store import (
+    RawTableWriter,
     ensure_schemas,
     parent_keys,
     record_load,
     record_quarantine,
-    replace_raw_table,
 )
 from dagster_project.ingest.validate import FeedFileError, read_feed
 from dagster_project.ops.faults import checkpoint
@@ -46,6 +46,7 @@ def load_feed(
     checkpoint("ingest")
     with warehouse.connect() as con:
         ensure_schemas(con)
+        writer = RawTableWriter(con, feed)
         try:
             validated = read_feed(
                 path,
@@ -54,9 +55,14 @@ def load_feed(
                 manifest.extract_date,
                 pseudonymiser.pseudonymise,
                 parent_keys(con, feed),
+                sink=writer.append,
             )
         except FeedFileError as exc:
+            writer.discard()
             raise dg.Failure(description=str(exc)) from exc
+        except BaseException:
+            writer.discard()
+            raise
         record_quarantine(con, context.run_id, validated, manifest.extract_date)
         if validated.bad_row_share > run_settings.max_bad_row_share:
             # The asset fails, so its quarantine_share check never runs: record the verdict here.
@@ -74,6 +80,7 @@ def load_feed(
                     )
                 ],
             )
+            writer.discard()
             raise dg.Failure(
                 description=(
                     f"{feed.file_name}: {len(validated.rejections)} of {validated.rows_in} rows "
@@ -81,7 +88,7 @@ def load_feed(
                     f"{run_settings.max_bad_row_share:.0%}; see quarantine.rejected_rows"
                 )
             )
-        replace_raw_table(con, validated)
+        writer.replace()
         record_load(con, context.run_id, validated, manifest.extract_date, validated.sha256)
     reasons: dict[str, int] = {}
     for rejection in validated.rejections:

@@ -103,20 +103,44 @@ def record_load(
     )
 
 
-def replace_raw_table(con: duckdb.DuckDBPyConnection, validated: ValidatedFeed) -> None:
-    """The nightly extract is a full snapshot, so the raw table is replaced, typed."""
-    feed = validated.feed
-    selects = []
-    for column in feed.columns:
-        name = column.pseudonym or column.name
-        # Text is cast too: an empty feed would otherwise give columns of DuckDB type NULL.
-        sql_type = _SQL_TYPES.get(column.kind, "varchar")
-        selects.append(f"cast({name} as {sql_type}) as {name}")
-    selects.append("cast(source_line as integer) as source_line")
-    frame = pd.DataFrame(validated.columns, dtype=object)
-    con.register("validated_rows", frame)
-    con.execute(
-        f"create or replace table raw.{feed.name} as "
-        f"select {', '.join(selects)} from validated_rows order by source_line"
-    )
-    con.unregister("validated_rows")
+class RawTableWriter:
+    """Builds a feed's raw table from chunks of good rows, then swaps it in whole.
+
+    The nightly extract is a full snapshot, so the raw table is replaced: chunks are appended,
+    typed, to raw._loading_<feed>, which takes the raw table's place only when the feed has
+    passed (`replace`); until then the previous raw table stands, and `discard` drops the
+    half-built one.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+        self.con, self.feed = con, feed
+        self.loading = f"raw._loading_{feed.name}"
+        typed = [
+            # Text is typed too: an empty feed would otherwise give columns of type NULL.
+            (column.pseudonym or column.name, _SQL_TYPES.get(column.kind, "varchar"))
+            for column in feed.columns
+        ]
+        self._selects = [f"cast({name} as {sql_type}) as {name}" for name, sql_type in typed]
+        self._selects.append("cast(source_line as integer) as source_line")
+        definitions = ", ".join(f"{name} {sql_type}" for name, sql_type in typed)
+        con.execute(f"create or replace table {self.loading} ({definitions}, source_line integer)")
+
+    def append(self, columns: dict[str, list[str | None]]) -> None:
+        frame = pd.DataFrame(columns, dtype=object)
+        self.con.register("validated_rows", frame)
+        try:
+            # Chunks come in line order, so the table is in source_line order.
+            self.con.execute(
+                f"insert into {self.loading} select {', '.join(self._selects)} from validated_rows"
+            )
+        finally:
+            self.con.unregister("validated_rows")
+
+    def replace(self) -> None:
+        self.con.execute("begin transaction")
+        self.con.execute(f"drop table if exists raw.{self.feed.name}")
+        self.con.execute(f"alter table {self.loading} rename to {self.feed.name}")
+        self.con.execute("commit")
+
+    def discard(self) -> None:
+        self.con.execute(f"drop table if exists {self.loading}")
