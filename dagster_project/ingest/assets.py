@@ -46,49 +46,46 @@ def load_feed(
     checkpoint("ingest")
     with warehouse.connect() as con:
         ensure_schemas(con)
-        writer = RawTableWriter(con, feed)
-        try:
-            validated = read_feed(
-                path,
-                feed,
-                manifest.files.get(feed.file_name),
-                manifest.extract_date,
-                pseudonymiser.pseudonymise,
-                parent_keys(con, feed),
-                sink=writer.append,
-            )
-        except FeedFileError as exc:
-            writer.discard()
-            raise dg.Failure(description=str(exc)) from exc
-        except BaseException:
-            writer.discard()
-            raise
-        record_quarantine(con, context.run_id, validated, manifest.extract_date)
-        if validated.bad_row_share > run_settings.max_bad_row_share:
-            # The asset fails, so its quarantine_share check never runs: record the verdict here.
-            record_check(
-                con,
-                context.run_id,
-                [
-                    CheckOutcome(
-                        f"raw/{feed.name}",
-                        "quarantine_share",
-                        "ERROR",
-                        False,
-                        f"{validated.bad_row_share:.2%} quarantined "
-                        f"(limit {run_settings.max_bad_row_share:.0%})",
-                    )
-                ],
-            )
-            writer.discard()
-            raise dg.Failure(
-                description=(
-                    f"{feed.file_name}: {len(validated.rejections)} of {validated.rows_in} rows "
-                    f"({validated.bad_row_share:.1%}) broke the contract, over the limit of "
-                    f"{run_settings.max_bad_row_share:.0%}; see quarantine.rejected_rows"
+        # Whatever stops the load before replace(), the half-built table goes with the writer.
+        with RawTableWriter(con, feed) as writer:
+            try:
+                validated = read_feed(
+                    path,
+                    feed,
+                    manifest.files.get(feed.file_name),
+                    manifest.extract_date,
+                    pseudonymiser.pseudonymise,
+                    parent_keys(con, feed),
+                    sink=writer.append,
                 )
-            )
-        writer.replace()
+            except FeedFileError as exc:
+                raise dg.Failure(description=str(exc)) from exc
+            record_quarantine(con, context.run_id, validated, manifest.extract_date)
+            if validated.bad_row_share > run_settings.max_bad_row_share:
+                # The asset fails, so its quarantine_share check never runs: record it here.
+                record_check(
+                    con,
+                    context.run_id,
+                    [
+                        CheckOutcome(
+                            f"raw/{feed.name}",
+                            "quarantine_share",
+                            "ERROR",
+                            False,
+                            f"{validated.bad_row_share:.2%} quarantined "
+                            f"(limit {run_settings.max_bad_row_share:.0%})",
+                        )
+                    ],
+                )
+                raise dg.Failure(
+                    description=(
+                        f"{feed.file_name}: {len(validated.rejections)} of "
+                        f"{validated.rows_in} rows ({validated.bad_row_share:.1%}) broke the "
+                        f"contract, over the limit of {run_settings.max_bad_row_share:.0%}; "
+                        "see quarantine.rejected_rows"
+                    )
+                )
+            writer.replace()
         record_load(con, context.run_id, validated, manifest.extract_date, validated.sha256)
     reasons: dict[str, int] = {}
     for rejection in validated.rejections:

@@ -108,8 +108,8 @@ class RawTableWriter:
 
     The nightly extract is a full snapshot, so the raw table is replaced: chunks are appended,
     typed, to raw._loading_<feed>, which takes the raw table's place only when the feed has
-    passed (`replace`); until then the previous raw table stands, and `discard` drops the
-    half-built one.
+    passed (`replace`); until then the previous raw table stands. Used as a context manager:
+    leaving it without `replace` (a failed feed, an error) drops the half-built table.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
@@ -136,11 +136,19 @@ class RawTableWriter:
         finally:
             self.con.unregister("validated_rows")
 
+    def __enter__(self) -> RawTableWriter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        # After replace() the loading table has become the raw table: nothing is left to drop.
+        self.con.execute(f"drop table if exists {self.loading}")
+
     def replace(self) -> None:
         self.con.execute("begin transaction")
-        self.con.execute(f"drop table if exists raw.{self.feed.name}")
-        self.con.execute(f"alter table {self.loading} rename to {self.feed.name}")
+        try:
+            self.con.execute(f"drop table if exists raw.{self.feed.name}")
+            self.con.execute(f"alter table {self.loading} rename to {self.feed.name}")
+        except BaseException:
+            self.con.execute("rollback")
+            raise
         self.con.execute("commit")
-
-    def discard(self) -> None:
-        self.con.execute(f"drop table if exists {self.loading}")

@@ -70,10 +70,10 @@ def con(tmp_path: Path):
 def test_the_new_table_replaces_the_old_only_once_complete(tmp_path, monkeypatch, con):
     monkeypatch.setattr(validate_module, "SINK_CHUNK_ROWS", 2)
     path, entry = _write(tmp_path)
-    writer = RawTableWriter(con, feed_by_name("arrests"))
-    read_feed(path, feed_by_name("arrests"), entry, EXTRACT, _pseudonym, {}, sink=writer.append)
-    assert con.execute("select arrest_id from raw.arrests").fetchall() == [("old",)]
-    writer.replace()
+    with RawTableWriter(con, feed_by_name("arrests")) as writer:
+        read_feed(path, feed_by_name("arrests"), entry, EXTRACT, _pseudonym, {}, sink=writer.append)
+        assert con.execute("select arrest_id from raw.arrests").fetchall() == [("old",)]
+        writer.replace()
     rows = con.execute(
         "select arrest_id, nominal_key, arrest_date, source_line from raw.arrests"
     ).fetchall()
@@ -90,11 +90,11 @@ def test_the_new_table_replaces_the_old_only_once_complete(tmp_path, monkeypatch
     assert ("_loading_arrests",) not in tables
 
 
-def test_a_discarded_load_leaves_the_old_table_and_no_loading_table(tmp_path, con):
+def test_a_load_left_without_replace_leaves_the_old_table_and_no_loading_table(tmp_path, con):
     path, entry = _write(tmp_path)
-    writer = RawTableWriter(con, feed_by_name("arrests"))
-    read_feed(path, feed_by_name("arrests"), entry, EXTRACT, _pseudonym, {}, sink=writer.append)
-    writer.discard()
+    with pytest.raises(RuntimeError), RawTableWriter(con, feed_by_name("arrests")) as writer:
+        read_feed(path, feed_by_name("arrests"), entry, EXTRACT, _pseudonym, {}, sink=writer.append)
+        raise RuntimeError("the feed failed after loading")
     assert con.execute("select arrest_id from raw.arrests").fetchall() == [("old",)]
     assert con.execute(
         "select count(*) from information_schema.tables where table_name = '_loading_arrests'"
@@ -105,9 +105,11 @@ def test_an_empty_feed_gives_a_typed_empty_table(tmp_path, con):
     feed = feed_by_name("arrests")
     path = tmp_path / feed.file_name
     path.write_text(",".join(feed.header) + "\n")
-    writer = RawTableWriter(con, feed)
-    read_feed(path, feed, FileEntry(0, file_sha256(path)), EXTRACT, _pseudonym, {}, writer.append)
-    writer.replace()
+    with RawTableWriter(con, feed) as writer:
+        read_feed(
+            path, feed, FileEntry(0, file_sha256(path)), EXTRACT, _pseudonym, {}, writer.append
+        )
+        writer.replace()
     types = dict(
         con.execute(
             "select column_name, data_type from information_schema.columns "
