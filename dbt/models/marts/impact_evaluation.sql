@@ -2,6 +2,99 @@
 -- same score band, year and custody status, not on IOM) predicts, and proven reoffending
 -- against the same comparison. Long format like the scorecard: one row per section x metric x
 -- breakdown.
+{# One row per metric: (metric, value, numerator, denominator, unit), by section. #}
+{%- set section_rows = {
+    'impact': [
+        ('treated_spells', 'treated_spells', 'treated_spells', 'null', 'count'),
+        ('matched_spells', 'matched_spells', 'matched_spells', 'null', 'count'),
+        (
+            'unmatched_spells',
+            'treated_spells - matched_spells',
+            'treated_spells - matched_spells',
+            'null',
+            'count',
+        ),
+        ('mean_baseline_score', 'mean_baseline_score', 'null', 'matched_spells', 'score'),
+        ('mean_observed_change', 'mean_observed_change', 'null', 'matched_spells', 'score'),
+        ('mean_expected_change', 'mean_expected_change', 'null', 'matched_spells', 'score'),
+        ('mean_effect', 'mean_effect', 'null', 'matched_spells', 'score'),
+        (
+            'naive_change_pct',
+            '100.0 * mean_observed_change / nullif(mean_baseline_score, 0)',
+            'mean_observed_change',
+            'mean_baseline_score',
+            'pct',
+        ),
+        (
+            'effect_pct',
+            '100.0 * mean_effect / nullif(mean_baseline_score, 0)',
+            'mean_effect',
+            'mean_baseline_score',
+            'pct',
+        ),
+        (
+            'rtm_share_pct',
+            '100.0 * mean_expected_change / nullif(mean_observed_change, 0)',
+            'mean_expected_change',
+            'mean_observed_change',
+            'pct',
+        ),
+        (
+            'comparison_person_months',
+            'comparison_person_months',
+            'comparison_person_months',
+            'null',
+            'count',
+        ),
+        ('effect_ci_low', 'effect_ci_low', 'null', 'matched_spells', 'score'),
+        ('effect_ci_high', 'effect_ci_high', 'null', 'matched_spells', 'score'),
+    ],
+    'reoffending': [
+        (
+            'reoffending_treated_spells',
+            'reoffending_treated_spells',
+            'reoffending_treated_spells',
+            'null',
+            'count',
+        ),
+        (
+            'reoffending_matched_spells',
+            'reoffending_matched_spells',
+            'reoffending_matched_spells',
+            'null',
+            'count',
+        ),
+        (
+            'reoffending_rate_treated',
+            '100.0 * reoffenders / nullif(reoffending_matched_spells, 0)',
+            'reoffenders',
+            'reoffending_matched_spells',
+            'pct',
+        ),
+        (
+            'reoffending_rate_expected',
+            '100.0 * expected_reoffenders / nullif(reoffending_matched_spells, 0)',
+            'expected_reoffenders',
+            'reoffending_matched_spells',
+            'pct',
+        ),
+        (
+            'reoffending_frequency_treated',
+            '100.0 * reoffences / nullif(reoffending_matched_spells, 0)',
+            'reoffences',
+            'reoffending_matched_spells',
+            'per_100',
+        ),
+        (
+            'reoffending_frequency_expected',
+            '100.0 * expected_reoffences / nullif(reoffending_matched_spells, 0)',
+            'expected_reoffences',
+            'reoffending_matched_spells',
+            'per_100',
+        ),
+    ],
+} %}
+
 with spells as (
     select * from {{ ref('int_impact_spells') }}
 ),
@@ -101,198 +194,26 @@ evaluated as (
     left join bootstrap on figures.breakdown = bootstrap.breakdown
 ),
 
-impact_rows as (
-    select
-        'treated_spells' as metric,
-        breakdown,
-        treated_spells as value,
-        treated_spells as numerator,
-        null as denominator,
-        'count' as unit
-    from evaluated
-    union all
-    select
-        'matched_spells' as metric,
-        breakdown,
-        matched_spells as value,
-        matched_spells as numerator,
-        null as denominator,
-        'count' as unit
-    from evaluated
-    union all
-    select
-        'unmatched_spells' as metric,
-        breakdown,
-        treated_spells - matched_spells as value,
-        treated_spells - matched_spells as numerator,
-        null as denominator,
-        'count' as unit
-    from evaluated
-    union all
-    select
-        'mean_baseline_score' as metric,
-        breakdown,
-        mean_baseline_score as value,
-        null as numerator,
-        matched_spells as denominator,
-        'score' as unit
-    from evaluated
-    union all
-    select
-        'mean_observed_change' as metric,
-        breakdown,
-        mean_observed_change as value,
-        null as numerator,
-        matched_spells as denominator,
-        'score' as unit
-    from evaluated
-    union all
-    select
-        'mean_expected_change' as metric,
-        breakdown,
-        mean_expected_change as value,
-        null as numerator,
-        matched_spells as denominator,
-        'score' as unit
-    from evaluated
-    union all
-    select
-        'mean_effect' as metric,
-        breakdown,
-        mean_effect as value,
-        null as numerator,
-        matched_spells as denominator,
-        'score' as unit
-    from evaluated
-    union all
-    select
-        'naive_change_pct' as metric,
-        breakdown,
-        100.0 * mean_observed_change / nullif(mean_baseline_score, 0) as value,
-        mean_observed_change as numerator,
-        mean_baseline_score as denominator,
-        'pct' as unit
-    from evaluated
-    union all
-    select
-        'effect_pct' as metric,
-        breakdown,
-        100.0 * mean_effect / nullif(mean_baseline_score, 0) as value,
-        mean_effect as numerator,
-        mean_baseline_score as denominator,
-        'pct' as unit
-    from evaluated
-    union all
-    select
-        'rtm_share_pct' as metric,
-        breakdown,
-        100.0 * mean_expected_change / nullif(mean_observed_change, 0) as value,
-        mean_expected_change as numerator,
-        mean_observed_change as denominator,
-        'pct' as unit
-    from evaluated
-    union all
-    select
-        'comparison_person_months' as metric,
-        breakdown,
-        comparison_person_months as value,
-        comparison_person_months as numerator,
-        null as denominator,
-        'count' as unit
-    from evaluated
-    union all
-    select
-        'effect_ci_low' as metric,
-        breakdown,
-        effect_ci_low as value,
-        null as numerator,
-        matched_spells as denominator,
-        'score' as unit
-    from evaluated
-    union all
-    select
-        'effect_ci_high' as metric,
-        breakdown,
-        effect_ci_high as value,
-        null as numerator,
-        matched_spells as denominator,
-        'score' as unit
-    from evaluated
-),
-
-reoffending_rows as (
-    select
-        'reoffending_treated_spells' as metric,
-        breakdown,
-        reoffending_treated_spells as value,
-        reoffending_treated_spells as numerator,
-        null as denominator,
-        'count' as unit
-    from evaluated
-    union all
-    select
-        'reoffending_matched_spells' as metric,
-        breakdown,
-        reoffending_matched_spells as value,
-        reoffending_matched_spells as numerator,
-        null as denominator,
-        'count' as unit
-    from evaluated
-    union all
-    select
-        'reoffending_rate_treated' as metric,
-        breakdown,
-        100.0 * reoffenders / nullif(reoffending_matched_spells, 0) as value,
-        reoffenders as numerator,
-        reoffending_matched_spells as denominator,
-        'pct' as unit
-    from evaluated
-    union all
-    select
-        'reoffending_rate_expected' as metric,
-        breakdown,
-        100.0 * expected_reoffenders / nullif(reoffending_matched_spells, 0) as value,
-        expected_reoffenders as numerator,
-        reoffending_matched_spells as denominator,
-        'pct' as unit
-    from evaluated
-    union all
-    select
-        'reoffending_frequency_treated' as metric,
-        breakdown,
-        100.0 * reoffences / nullif(reoffending_matched_spells, 0) as value,
-        reoffences as numerator,
-        reoffending_matched_spells as denominator,
-        'per_100' as unit
-    from evaluated
-    union all
-    select
-        'reoffending_frequency_expected' as metric,
-        breakdown,
-        100.0 * expected_reoffences / nullif(reoffending_matched_spells, 0) as value,
-        expected_reoffences as numerator,
-        reoffending_matched_spells as denominator,
-        'per_100' as unit
-    from evaluated
-),
-
 -- Rounded to 10 decimals: DuckDB sums doubles in parallel in no fixed order, so the last
 -- bits of a mean differ from run to run; a republished figure must be the same figure.
 final as (
-    {%- for section in ['impact', 'reoffending'] %}
+    {%- for section, rows in section_rows.items() %}
+    {%- set outer_loop = loop %}
+    {%- for metric, value, numerator, denominator, unit in rows %}
     select
         '{{ section }}' as section,
-        metric,
+        '{{ metric }}' as metric,
         breakdown,
-        round(cast(value as double), 10) as value,
-        round(cast(numerator as double), 10) as numerator,
-        round(cast(denominator as double), 10) as denominator,
-        unit,
+        round(cast({{ value }} as double), 10) as value,
+        round(cast({{ numerator }} as double), 10) as numerator,
+        round(cast({{ denominator }} as double), 10) as denominator,
+        '{{ unit }}' as unit,
         {{ as_of_date() }} as as_of
-    from {{ section }}_rows
-    {%- if not loop.last %}
+    from evaluated
+    {%- if not (outer_loop.last and loop.last) %}
     union all
     {%- endif %}
+    {%- endfor %}
     {%- endfor %}
 )
 
