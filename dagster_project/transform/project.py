@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import subprocess
 import sys
@@ -37,8 +38,19 @@ def project_fingerprint(project_dir: Path = DBT_PROJECT_DIR) -> str:
 
 
 def ensure_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Path:
-    """Run `dbt parse` only when the project changed since the manifest was written."""
-    manifest = project_dir / "target" / "manifest.json"
+    """Run `dbt parse` only when the project changed since the manifest was written.
+
+    Processes that start together (parallel test workers, `iom` commands) take turns: one
+    parses, the others then find the manifest current, instead of writing it at once.
+    """
+    target = project_dir / "target"
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _parse_if_changed(project_dir, target / "manifest.json")
+
+
+def _parse_if_changed(project_dir: Path, manifest: Path) -> Path:
     fingerprint = project_fingerprint(project_dir)
     if (
         manifest.is_file()
