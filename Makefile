@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Test workers (pytest-xdist); tests sharing a pipeline run stay on one (tests/conftest.py).
+TEST_WORKERS ?= 2
 
 .PHONY: venv demo test lint ui bench clean system-deps
 
@@ -36,7 +38,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 test: system-deps venv lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 ui: venv
 	$(BIN)/iom ui

@@ -37,3 +37,42 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
     folder = OUTPUT_DIR / request.node.name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# Parallel runs (pytest -n 2, pytest-xdist with --dist loadgroup): a fixture that makes a
+# pipeline run once per session, package or module must not be made again on another worker.
+# Tests that share such a fixture, or a module, go to one worker together.
+_REGISTRIES = {"shared_runs"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Set on xdist's workers with --dist loadgroup; they read the marks after this hook.
+    if not getattr(config.option, "loadgroup", False):
+        return
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    shared_by_item: dict[str, list[str]] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        shared = [f"module:{module}"]
+        info = getattr(item, "_fixtureinfo", None)
+        for name, definitions in info.name2fixturedefs.items() if info else []:
+            for definition in definitions:
+                if (
+                    definition.scope in ("session", "package")
+                    and definition.baseid.startswith("tests")
+                    and name not in _REGISTRIES
+                ):
+                    shared.append(f"fixture:{definition.baseid}::{name}")
+        for node in shared[1:]:
+            parent[root(node)] = root(shared[0])
+        shared_by_item[item.nodeid] = shared
+    for item in items:
+        group = root(shared_by_item[item.nodeid][0]).split(":", 1)[1]
+        item.add_marker(pytest.mark.xdist_group(name=group))
