@@ -20,6 +20,15 @@ class PipelineRun:
     landing: Path
     data_dir: Path
     outcome: RunOutcome
+    # The Dagster instance's folder when the run kept its events (run_on's dagster_home).
+    dagster_home: Path | None = None
+
+    @contextmanager
+    def instance(self) -> Iterator[DagsterInstance]:
+        """The Dagster instance the run recorded its events in (a run that kept them)."""
+        assert self.dagster_home is not None, "this run's events were not kept"
+        with DagsterInstance.local_temp(tempdir=str(self.dagster_home)) as instance:
+            yield instance
 
     @contextmanager
     def warehouse(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -48,11 +57,21 @@ class PipelineRun:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def run_on(landing: Path, data_dir: Path, as_of: date | None = None) -> PipelineRun:
-    """One real run in process with a throwaway Dagster instance."""
-    with DagsterInstance.ephemeral() as instance:
-        outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
-    return PipelineRun(landing=landing, data_dir=data_dir, outcome=outcome)
+def run_on(
+    landing: Path, data_dir: Path, as_of: date | None = None, dagster_home: Path | None = None
+) -> PipelineRun:
+    """One real run in process with a throwaway Dagster instance; with `dagster_home`, an
+    instance on disk there that keeps the run's events (materialisations, checks)."""
+    if dagster_home is None:
+        with DagsterInstance.ephemeral() as instance:
+            outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
+    else:
+        dagster_home.mkdir(parents=True, exist_ok=True)
+        with DagsterInstance.local_temp(tempdir=str(dagster_home)) as instance:
+            outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
+    return PipelineRun(
+        landing=landing, data_dir=data_dir, outcome=outcome, dagster_home=dagster_home
+    )
 
 
 class SharedRuns:
@@ -69,11 +88,17 @@ class SharedRuns:
         self._runs: dict[str, PipelineRun] = {}
 
     def get(
-        self, scenario: str, build: Callable[[Path], Path], as_of: date | None = None
+        self,
+        scenario: str,
+        build: Callable[[Path], Path],
+        as_of: date | None = None,
+        keep_events: bool = False,
     ) -> PipelineRun:
+        """keep_events: the run's Dagster instance on disk (PipelineRun.instance)."""
         if scenario not in self._runs:
             root = self._factory.mktemp(f"shared_{scenario}")
-            run = run_on(build(root / "landing"), root / "data", as_of=as_of)
+            home = root / "dagster_home" if keep_events else None
+            run = run_on(build(root / "landing"), root / "data", as_of=as_of, dagster_home=home)
             assert run.outcome.success, run.outcome.failures
             self._runs[scenario] = run
         return self._runs[scenario]

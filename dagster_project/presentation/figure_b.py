@@ -2,28 +2,73 @@
 and the report's cohort section.
 
 Reads only the published marts cohort_monthly and release_forecast; every figure is
-computed there, this module only arranges it. Area names come from the areas seed.
+computed there, this module only arranges it. The rows and their labels come from the seed
+figure_b_measures (the mart figure_b reads the same seed), area names from the areas seed.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from dagster_project.ingest.contract import SCHEMES
 from dagster_project.presentation.format import window
 from dagster_project.publish.published import open_published
-from dagster_project.transform.dbt_files import COHORT_COLUMNS, area_names
+from dagster_project.transform.dbt_files import COHORT_COLUMNS, area_names, model_columns, seed_rows
 
-SCHEMES = {"GENERIC": "GENERIC", "DV": "DV", "ALL": "total"}
 # The roll-up over areas: Figure B is the whole force.
 ALL_AREAS = "ALL"
-FORECAST_MONTHS = 3
 RELEASES_DUE_HEADING = "releases due in window"
+# The rows of Figure B, their labels and where each comes from: the dbt seed
+# figure_b_measures, which the mart figure_b reads too.
+SEED = "figure_b_measures"
+FORECAST_MART = "release_forecast"
+INDENT = "  "
+# How many months Figure B prints (the report, the mart figure_b): the month_<k> columns of
+# the mart's contract.
+PRINTED_MONTHS = sum(1 for c in model_columns("figure_b") if re.fullmatch(r"month_\d+", c))
 
 Row = tuple[str, list[int | None]]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One row of Figure B: a count of cohort_monthly or releases due of release_forecast."""
+
+    display_order: int
+    label: str
+    mart: str
+    column: str
+    scheme: str
+    area: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return self.mart, self.column, self.scheme, self.area
+
+
+@cache
+def measures() -> tuple[Measure, ...]:
+    """Figure B's rows in display order, labels as printed ('{area}' is the area's name)."""
+    names = area_names()
+    rows = sorted(seed_rows(SEED), key=lambda r: int(r["display_order"]))
+    return tuple(
+        Measure(
+            display_order=int(r["display_order"]),
+            label=INDENT * int(r["indent"])
+            + r["label"].replace("{area}", names.get(r["named_area"], r["named_area"])),
+            mart=r["mart"],
+            column=r["measure_column"],
+            scheme=r["scheme"],
+            area=r["area"],
+        )
+        for r in rows
+    )
 
 
 @dataclass(frozen=True)
@@ -37,37 +82,31 @@ class FigureB:
 
     def due_row(self) -> int:
         """Index of the first row of releases due (the windows' heading goes above it)."""
-        return next(
-            i for i, (label, _) in enumerate(self.rows) if label == _due(SCHEMES["GENERIC"])
-        )
+        return next(i for i, m in enumerate(measures()) if m.mart == FORECAST_MART)
 
     def sum_groups(self) -> list[tuple[int, ...]]:
         """Row indexes whose cells add up to a shown total: the parts, then the total (for
         secondary suppression)."""
-        index = {label: i for i, (label, _) in enumerate(self.rows)}
-        schemes = [f"{kind} {SCHEMES[s]}" for kind in ("live", "in custody") for s in SCHEMES]
-        groups = [
-            tuple(index[label] for label in schemes[:3]),
-            tuple(index[x] for x in schemes[3:]),
+        index = {m.key: i for i, m in enumerate(measures())}
+        cohort, due = "cohort_monthly", "due_releases"
+        areas = list(area_names())
+
+        def rows(*keys: tuple[str, str, str, str]) -> tuple[int, ...]:
+            return tuple(index[k] for k in keys)
+
+        return [
+            rows(*((cohort, "live_cohort", s, ALL_AREAS) for s in (*SCHEMES, ALL_AREAS))),
+            rows(*((cohort, "in_custody", s, ALL_AREAS) for s in (*SCHEMES, ALL_AREAS))),
+            rows(
+                *((cohort, f"in_custody_release_{a.lower()}", ALL_AREAS, ALL_AREAS) for a in areas),
+                (cohort, "in_custody", ALL_AREAS, ALL_AREAS),
+            ),
+            rows(*((FORECAST_MART, due, s, ALL_AREAS) for s in (*SCHEMES, ALL_AREAS))),
+            rows(
+                *((FORECAST_MART, due, ALL_AREAS, a) for a in areas),
+                (FORECAST_MART, due, ALL_AREAS, ALL_AREAS),
+            ),
         ]
-        releasing = tuple(index[_releasing(n)] for n in area_names().values())
-        groups.append((*releasing, index[schemes[5]]))
-        due = tuple(index[_due(SCHEMES[s])] for s in SCHEMES)
-        groups.append(due)
-        groups.append((*(index[_due_to(n)] for n in area_names().values()), due[-1]))
-        return groups
-
-
-def _releasing(area: str) -> str:
-    return f"  ... releasing to {area}"
-
-
-def _due(scheme: str) -> str:
-    return f"due in next {FORECAST_MONTHS} months, {scheme}"
-
-
-def _due_to(area: str) -> str:
-    return f"  due to {area}"
 
 
 def _as_date(value: Any) -> date:
@@ -105,23 +144,12 @@ def figure_b(
         short[month] = str(r["window_label"]).split(" ")[0]
         ranges[month] = window(_as_date(r["window_start"]), _as_date(r["window_end"]))
 
-    def cohort_row(label: str, scheme: str, column: str) -> Row:
-        return label, [values.get((m, scheme, column)) for m in month_ends]
+    def cells(m: Measure) -> list[int | None]:
+        if m.mart == FORECAST_MART:
+            return [due.get((month, m.scheme, m.area)) for month in month_ends]
+        return [values.get((month, m.scheme, m.column)) for month in month_ends]
 
-    def due_row(label: str, scheme: str, area: str) -> Row:
-        return label, [due.get((m, scheme, area)) for m in month_ends]
-
-    areas = area_names()
-    rows = [cohort_row(f"live {name}", s, "live_cohort") for s, name in SCHEMES.items()]
-    rows += [cohort_row(f"in custody {name}", s, "in_custody") for s, name in SCHEMES.items()]
-    rows += [
-        cohort_row(_releasing(name), "ALL", f"in_custody_release_{code.lower()}")
-        for code, name in areas.items()
-    ]
-    rows += [due_row(_due(name), s, "ALL") for s, name in SCHEMES.items()]
-    rows += [due_row(_due_to(name), "ALL", code) for code, name in areas.items()]
-    rows.append(cohort_row("live watchlist", "ALL", "watchlist"))
-    rows.append(cohort_row("total on IOM and watchlist", "ALL", "live_plus_watchlist"))
+    rows = [(m.label, cells(m)) for m in measures()]
     return FigureB(
         month_ends,
         [short.get(m, "") for m in month_ends],

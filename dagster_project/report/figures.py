@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from dagster_project.presentation.figure_b import PRINTED_MONTHS as FIGURE_B_MONTHS
 from dagster_project.presentation.figure_b import RELEASES_DUE_HEADING, figure_b
 from dagster_project.presentation.format import (
     count,
@@ -27,6 +28,7 @@ from dagster_project.presentation.format import (
     signed,
     window,
 )
+from dagster_project.presentation.idva import ABUSE_TYPES, OUTCOMES
 from dagster_project.presentation.metrics import Metric, metric
 from dagster_project.presentation.scorecard import FigureASection, figure_a
 from dagster_project.report import charts
@@ -43,24 +45,8 @@ from dagster_project.report.suppression import (
     threshold_for,
 )
 
-FIGURE_B_MONTHS = 7
 FORECAST_WINDOWS_CHARTED = 18
 SIGNIFICANCE = "Significance"
-ABUSE_TYPES = {
-    "PHYSICAL": "Physical",
-    "EMOTIONAL": "Emotional / psychological",
-    "FINANCIAL": "Financial",
-    "SEXUAL": "Sexual",
-    "JEALOUS_CONTROLLING": "Jealous and controlling behaviour",
-    "STALKING": "Surveillance / harassment / stalking",
-}
-OUTCOMES = {
-    "NOT_DISCLOSED": "Abuse not disclosed",
-    "CESSATION": "Cessation",
-    "SIGNIFICANT_REDUCTION": "Significant reduction",
-    "SOME_REDUCTION": "Some reduction",
-    "DONT_KNOW": "Don't know",
-}
 RRS_EXPLAINED = (
     "Scores are the <b>Reoffending Risk Score (RRS)</b>: the weighted convictions of the last "
     "five years times the weighted arrests of the last twelve months (weights from the "

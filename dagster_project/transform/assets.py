@@ -5,7 +5,7 @@ import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
+from functools import cache, cached_property
 from importlib.metadata import version as installed_version
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from dagster_project.transform.child import PARENT_PID_ENV, PYTHON_ENV
 from dagster_project.transform.dbt_vars import run_dbt_vars
 from dagster_project.transform.in_process import dbt_in_process
 from dagster_project.transform.project import dbt_project
+from dagster_project.transform.table_metadata import with_table_metadata
 
 
 class IomDbtTranslator(DagsterDbtTranslator):
@@ -48,8 +49,10 @@ class IomDbtCliResource(DbtCliResource):
 
     dagster-dbt runs `dbt --version` (a whole dbt start-up, ~2 s of CPU) to learn which dbt it
     calls, and opens a dbt adapter inside the Dagster process (~1 s) that only serves
-    fetch_row_counts / fetch_column_metadata, which no asset here calls. The executable is the
-    venv's own dbt (project.DBT_EXECUTABLE), so its version is the installed dbt-core's.
+    fetch_row_counts / fetch_column_metadata, which no asset here calls: the dbt stages add
+    row counts and column schemas themselves, from the warehouse once dbt has let go of it
+    (transform/table_metadata.py). The executable is the venv's own dbt
+    (project.DBT_EXECUTABLE), so its version is the installed dbt-core's.
     """
 
     in_process: bool = True
@@ -203,6 +206,10 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
         as_of = run_settings.as_of_date(landing)
         dbt_vars = json.dumps(run_dbt_vars(as_of))
         verdicts: list[dg.AssetCheckResult] = []
+        # Held until dbt has finished and let go of the warehouse, so that each table's
+        # materialisation can carry its row count and columns (transform/table_metadata.py).
+        events: list[Any] = []
+        failure: Exception | None = None
         checkpoint("dbt")
         try:
             with _warehouse_for_dbt(warehouse):
@@ -213,13 +220,24 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
                 ).stream():
                     if isinstance(event, dg.AssetCheckResult):
                         verdicts.append(event)
-                    yield event
+                    events.append(event)
+        except Exception as exc:  # what dbt built before it failed is still reported
+            failure = exc
         finally:
             # Also when a failing test stops dbt build: the verdict is what people need to see.
             with warehouse.connect() as con:
                 record_dbt_tests(con, context.run_id, verdicts)
+                described = list(with_table_metadata(events, _manifest(), con))
+        yield from described
+        if failure is not None:
+            raise failure
 
     return _dbt_stage
+
+
+@cache
+def _manifest() -> dict[str, Any]:
+    return json.loads(Path(dbt_project.manifest_path).read_text())
 
 
 def _python_deps() -> dict[str, set[dg.AssetKey]]:
@@ -236,8 +254,6 @@ def _python_deps() -> dict[str, set[dg.AssetKey]]:
 dbt_model_assets = [
     build_dbt_stage(name, select, exclude)
     for name, select, exclude in stage_selections(
-        scoring_source_levels(
-            json.loads(Path(dbt_project.manifest_path).read_text()), _python_deps()
-        )
+        scoring_source_levels(_manifest(), _python_deps())
     )
 ]

@@ -323,6 +323,9 @@ def test_checks_are_asset_checks_blocking_publication():
     assert blocking[("raw/arrests", "extract_date_not_older")] is True
     assert blocking[("raw/arrests", "row_count_drop")] is False  # a warning never blocks
     # A leaf mart's checks block in Dagster's sense; publication waits for the check step.
-    assert blocking[("marts/dv_outcomes_publishable", "schema")] is True
+    # (dv_outcomes_publishable is no leaf since idva_outcomes_labelled reads it: its schema
+    # check fails the check step instead, which stops publication all the same.)
+    assert blocking[("marts/selection_monthly", "selection_monthly_entries_add_up")] is True
+    assert blocking[("marts/dv_outcomes_publishable", "schema")] is False
     plan = create_execution_plan(defs.resolve_job_def("nightly_warehouse"))
     assert "table_checks" in plan.get_executable_step_deps()["published_marts"]

@@ -61,8 +61,9 @@ def small_landing(folder: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def small_run(shared_runs: SharedRuns) -> PipelineRun:
-    """Three nominals (small_landing), run once per session; other folders may share it."""
-    return shared_runs.get("report_small", small_landing)
+    """Three nominals (small_landing), run once per session; other folders may share it. Its
+    Dagster events are kept (small_run.instance()) for the tests of what the UI shows."""
+    return shared_runs.get("report_small", small_landing, keep_events=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
-"""The Dagster UI in a real browser: the whole lineage is there, and an asset materialises."""
+"""The Dagster UI in a real browser: the whole lineage is there, an asset materialises, and a
+mart shows its row count and columns."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dagster_project.transform.project import ensure_manifest
+from tests.pipeline import PipelineRun
 from tests.report.browser import TIMEOUT_MS, browser_page
 from tests.report.conftest import small_landing
 from tests.report.webserver import Webserver, dagster_webserver
@@ -31,9 +34,14 @@ RUNS = "{ runsOrError { ... on Runs { results { runId status assetSelection { pa
 
 
 @pytest.fixture(scope="module")
-def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
+def webserver(
+    tmp_path_factory: pytest.TempPathFactory, small_run: PipelineRun
+) -> Iterator[Webserver]:
+    """The UI on a copy of the small run's Dagster instance (its materialisations: row counts
+    and columns), with its own data folder for what the tests materialise from the UI."""
+    assert small_run.dagster_home is not None
     root = tmp_path_factory.mktemp("ui")
-    (root / "dagster_home").mkdir()
+    shutil.copytree(small_run.dagster_home, root / "dagster_home")
     (root / "dagster_home" / "dagster.yaml").write_text(INSTANCE_CONFIG)
     with dagster_webserver(root, small_landing(root / "landing")) as server:
         yield server
@@ -115,3 +123,16 @@ def _wait_for_run(webserver: Webserver, asset_path: list[str]) -> str:
             return mine[0]["status"]
         time.sleep(2)
     raise AssertionError(f"run of {'/'.join(asset_path)} did not finish in {RUN_TIMEOUT_S}s")
+
+
+def test_a_mart_shows_its_row_count_and_columns(webserver: Webserver, output_dir: Path):
+    """cohort_monthly of the small run: 26 month ends x 3 schemes x 4 areas = 312 rows."""
+    with browser_page(1600, 1000) as page:
+        page.goto(f"{webserver.url}/assets/marts/cohort_monthly")
+        _dismiss_welcome(page)
+        page.get_by_text("Row count").first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("312", exact=True).first.wait_for(timeout=TIMEOUT_MS)
+        for column in ("month_end", "live_cohort", "in_custody_release_county_north"):
+            page.get_by_text(column, exact=True).first.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_text("bigint").first.wait_for(timeout=TIMEOUT_MS)
+        page.screenshot(path=str(output_dir / "mart-row-count-and-columns.png"), full_page=True)

@@ -1,0 +1,52 @@
+"""The presentation layer's formatter as a SQL function, so a mart's display text is written by
+the same code as `iom scorecard` and the report (presentation/format.py), not copied into SQL.
+
+A dbt-duckdb plugin (dbt/profiles.yml, `plugins`): every connection dbt opens gets
+`scorecard_display_text(unit, value, value_label, numerator, denominator, counted)`, the
+exact (unsuppressed) text `iom scorecard` prints for one scorecard row. The mart figure_a
+stores its result, so readers of the published copy need no function.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+from duckdb import DuckDBPyConnection
+
+from dagster_project.presentation.format import scorecard_value
+
+DISPLAY_TEXT_FUNCTION = "scorecard_display_text"
+DISPLAY_TEXT_PARAMETERS = ["VARCHAR", "DOUBLE", "VARCHAR", "DOUBLE", "DOUBLE", "VARCHAR"]
+
+
+def scorecard_display_text(
+    unit: str | None,
+    value: float | None,
+    value_label: str | None,
+    numerator: float | None,
+    denominator: float | None,
+    counted: str | None,
+) -> str:
+    """One scorecard row as `iom scorecard` prints it (no suppression: analysts' figures)."""
+    row: dict[str, Any] = {
+        "unit": unit,
+        "value": value,
+        "value_label": value_label,
+        "numerator": numerator,
+        "denominator": denominator,
+    }
+    return scorecard_value(row, counted or "")
+
+
+class Plugin(BasePlugin):
+    """Registers the presentation layer's SQL functions on each dbt connection."""
+
+    def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        conn.create_function(
+            DISPLAY_TEXT_FUNCTION,
+            scorecard_display_text,
+            DISPLAY_TEXT_PARAMETERS,  # type: ignore[arg-type]
+            "VARCHAR",  # type: ignore[arg-type]
+            null_handling="special",  # type: ignore[arg-type]
+        )

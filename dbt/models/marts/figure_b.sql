@@ -1,0 +1,135 @@
+-- Figure B (the live cohort) as printed: one row per measure, a column per month, the last
+-- month end on or before the as-of date last. The rows, their order and labels come from the
+-- seed figure_b_measures (presentation/figure_b.py lays out `iom live-cohort` and the report
+-- from the same seed); the months are the month_<k> columns of this model's contract.
+{%- set month_columns = [] %}
+{%- for name in model.columns if modules.re.fullmatch('month_[0-9]+', name) %}
+{%- do month_columns.append(name) %}
+{%- endfor %}
+with measures as (
+    select * from {{ ref('figure_b_measures') }}
+),
+
+areas as (
+    select * from {{ ref('areas') }}
+),
+
+cohort as (
+    select * from {{ ref('cohort_monthly') }}
+),
+
+forecast as (
+    select * from {{ ref('release_forecast') }}
+),
+
+-- the printed months, numbered 1 (the earliest shown) to the number of month columns
+printed_months as (
+    select
+        month_end,
+        {{ month_columns | length }} + 1
+        - row_number() over (order by month_end desc) as month_number
+    from (select distinct month_end from cohort) as month_ends
+    qualify row_number() over (order by month_end desc) <= {{ month_columns | length }}
+),
+
+cohort_counts as (
+    unpivot (
+        select * exclude (area)
+        from cohort
+        where area = 'ALL'
+    )
+    on columns(* exclude (month_end, scheme))
+    into name measure_column value measure_value
+),
+
+cohort_cells as (
+    select
+        measures.display_order,
+        printed_months.month_number,
+        cohort_counts.measure_value
+    from measures
+    inner join cohort_counts
+        on measures.measure_column = cohort_counts.measure_column
+        and measures.scheme = cohort_counts.scheme
+    inner join printed_months
+        on cohort_counts.month_end = printed_months.month_end
+    where measures.mart = 'cohort_monthly'
+),
+
+-- releases due in the 3-month window starting on the first day of each printed month
+forecast_cells as (
+    select
+        measures.display_order,
+        printed_months.month_number,
+        forecast.due_releases as measure_value
+    from measures
+    inner join forecast
+        on measures.scheme = forecast.scheme
+        and measures.area = forecast.release_area
+    inner join printed_months
+        on forecast.window_start = {{ dbt.date_trunc('month', 'printed_months.month_end') }}
+    where measures.mart = 'release_forecast'
+),
+
+cells as (
+    select * from cohort_cells
+    union all
+    select * from forecast_cells
+),
+
+labelled_measures as (
+    select
+        measures.display_order,
+        measures.indent,
+        replace(measures.label, '{area}', coalesce(areas.area_name, '')) as measure,
+        measures.mart,
+        measures.measure_column,
+        measures.scheme,
+        measures.area
+    from measures
+    left join areas
+        on measures.named_area = areas.area_code
+),
+
+printed_range as (
+    select
+        min(month_end) as first_month_end,
+        max(month_end) as last_month_end
+    from printed_months
+),
+
+final as (
+    select
+        labelled_measures.display_order,
+        labelled_measures.measure,
+        labelled_measures.indent,
+        labelled_measures.mart,
+        labelled_measures.measure_column,
+        labelled_measures.scheme,
+        labelled_measures.area,
+        {%- for name in month_columns %}
+        {{ dbt.cast(
+            'max(case when cells.month_number = ' ~ name.split('_')[1] ~ ' then cells.measure_value end)',
+            'bigint',
+        ) }} as {{ name }},
+        {%- endfor %}
+        printed_range.first_month_end,
+        printed_range.last_month_end,
+        {{ as_of_date() }} as as_of
+    from labelled_measures
+    cross join printed_range
+    left join cells
+        on labelled_measures.display_order = cells.display_order
+    group by
+        labelled_measures.display_order,
+        labelled_measures.measure,
+        labelled_measures.indent,
+        labelled_measures.mart,
+        labelled_measures.measure_column,
+        labelled_measures.scheme,
+        labelled_measures.area,
+        printed_range.first_month_end,
+        printed_range.last_month_end
+)
+
+select * from final
