@@ -33,9 +33,10 @@ from dagster_project.report import charts
 from dagster_project.report.impact import add_impact
 from dagster_project.report.marts import PublishedMarts
 from dagster_project.report.suppression import (
-    COUNT_THRESHOLD,
+    RELEASE_AREA,
+    SCORE_BAND,
     SUPPRESSED,
-    VICTIM_THRESHOLD,
+    SURVIVORS,
     is_small,
     show_count,
     suppress_groups,
@@ -44,6 +45,11 @@ from dagster_project.report.suppression import (
 )
 
 FIGURE_B_MONTHS = 7
+# The policy's thresholds (report/suppression.py, docs/disclosure.md); nothing else here
+# decides what is protected.
+VICTIM_THRESHOLD: int = threshold_for(SURVIVORS) or 0
+AREA_THRESHOLD: int = threshold_for(RELEASE_AREA) or 0
+BAND_THRESHOLD: int = threshold_for(SCORE_BAND) or 0
 FORECAST_WINDOWS_CHARTED = 18
 SIGNIFICANCE = "Significance"
 ABUSE_TYPES = {
@@ -316,7 +322,9 @@ def distribution_section(marts: PublishedMarts) -> Section:
     for name, counts in (("entry (all spells)", entry), ("exit (exited spells)", exits)):
         values = per_label(counts)
         total = sum(values)
-        hidden = suppress_groups([*values, total], [range(len(values) + 1)], COUNT_THRESHOLD)
+        hidden = suppress_groups(
+            [*values, total], [range(len(values) + 1)], BAND_THRESHOLD, exempt={len(values)}
+        )
         series[name] = [None if h else v for v, h in zip(values, hidden, strict=False)]
         for row, value, h in zip(table_rows, values, hidden, strict=False):
             row.append(show_count(value, h))
@@ -328,6 +336,8 @@ def distribution_section(marts: PublishedMarts) -> Section:
             ["nominal_scores"],
             "chart",
             charts.grouped_bars(labels, series, "spells", "Spells per score band"),
+            note=f"* at the foot of a bar: a band of 1 to {BAND_THRESHOLD - 1} spells, or its "
+            "secondary partner, suppressed (docs/disclosure.md).",
         )
     )
     section.figures.append(
@@ -364,10 +374,13 @@ def cohort_section(marts: PublishedMarts) -> Section:
     if cohort is None:
         return section
     figure = figure_b(_records(cohort) or [], _records(forecast), FIGURE_B_MONTHS)
+    # The force-wide rows are published whole; only the release-area rows are protected.
+    area_rows = set(figure.area_rows())
+    headline = [i for i in range(len(figure.rows)) if i not in area_rows]
     columns = []
     for m in range(len(figure.month_ends)):
         values = [None if is_missing(values[m]) else values[m] for _, values in figure.rows]
-        hidden = suppress_groups(values, figure.sum_groups(), COUNT_THRESHOLD)
+        hidden = suppress_groups(values, figure.sum_groups(), AREA_THRESHOLD, exempt=headline)
         columns.append([show_count(v, h) for v, h in zip(values, hidden, strict=True)])
     table_rows = []
     for i, (label, _) in enumerate(figure.rows):
@@ -412,7 +425,7 @@ def cohort_chart(cohort: pd.DataFrame) -> Figure:
         ("in_custody", "in custody (live)"),
         ("watchlist", "watchlist"),
     ):
-        series[name] = [None if is_small(v, COUNT_THRESHOLD) else v for v in rows[column]]
+        series[name] = list(rows[column])
     return Figure(
         "chart-cohort-monthly",
         "Live cohort and custody by month",
@@ -424,8 +437,7 @@ def cohort_chart(cohort: pd.DataFrame) -> Figure:
             "nominals",
             "Nominals at each month end (all schemes)",
         ),
-        note=f"A gap in a line is a month whose count is from 1 to {COUNT_THRESHOLD - 1} "
-        "(suppressed).",
+        note="Force-wide counts of the managed cohort: published whole (docs/disclosure.md).",
     )
 
 
@@ -441,14 +453,8 @@ def forecast_chart(forecast: pd.DataFrame) -> Figure:
     for record in records:
         for name, column in (("due", "due_releases"), ("actual", "actual_releases")):
             value = record[column]
-            # A window not over yet has no actual count: no bar, and no suppression mark.
-            series[name].append(
-                math.nan
-                if is_missing(value)
-                else None
-                if is_small(value, COUNT_THRESHOLD)
-                else value
-            )
+            # A window not over yet has no actual count: no bar (and no suppression mark).
+            series[name].append(math.nan if is_missing(value) else value)
     return Figure(
         "chart-release-forecast",
         "Releases due vs actual per 3-month window",
@@ -484,13 +490,11 @@ def accuracy_table(accuracy: pd.DataFrame) -> Figure:
         rows.append(
             [
                 label,
-                count(record.get("due_releases"), COUNT_THRESHOLD),
-                count(actual, COUNT_THRESHOLD),
+                count(record.get("due_releases")),
+                count(actual),
                 part(record.get("absolute_error")),
                 number(record.get("mean_absolute_error")),
-                percentage(
-                    record.get("early_release_pct"), early, actual, "nominals", COUNT_THRESHOLD
-                ),
+                percentage(record.get("early_release_pct"), early, actual, "nominals"),
             ]
         )
     return Figure(
