@@ -25,7 +25,9 @@ def performance_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     try:
-        report = write_report(warehouse.root, warehouse.root / REPORTS_DIR)
+        report = write_report(
+            warehouse.root, warehouse.root / REPORTS_DIR, marking=warehouse.protective_marking
+        )
     except ChromiumMissingError as exc:
         raise dg.Failure(description=str(exc)) from exc
     if report.missing_marts:
