@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -13,9 +14,13 @@ import jinja2
 from dagster_project.report.figures import Section, build_sections
 from dagster_project.report.marts import REPORT_MARTS, load_published
 from dagster_project.report.suppression import COUNT_THRESHOLD, VICTIM_THRESHOLD
-from dagster_project.settings import DEFAULT_PROTECTIVE_MARKING
+from dagster_project.settings import DEFAULT_PROTECTIVE_MARKING, REPO_ROOT
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# Sections link pages of the repository's docs/ as href="docs:<page>"; the written report
+# points them at docs/ relative to its own folder, so the links open where it is written.
+DOCS_LINK = 'href="docs:'
+DOCS_DIR = REPO_ROOT / "docs"
 # Debian's chromium (apt package `chromium`); .ci/run installs it.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_TIMEOUT_SECONDS = 120
@@ -118,6 +123,8 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
     html = render_html(sections, marts.as_of, marts.version_id, marking)
+    docs = Path(os.path.relpath(DOCS_DIR, out_dir.resolve())).as_posix()
+    html = html.replace(DOCS_LINK, f'href="{docs}/')
     html_path.write_text(html, encoding="utf-8")
     print_pdf(html_path, pdf_path)
     return Report(html_path, pdf_path, marts.as_of, marts.version_id, sections)
