@@ -36,7 +36,9 @@ class Change:
     after: float
     before_when: str  # e.g. "Feb 2019"
     after_when: str
-    unit: str = "count"  # count, score (points), pct (percentage points)
+    unit: str = "count"  # count, score (points), pct (percentage points), ratio
+    # "in Feb 2019" for a month of a series, "on 28 Feb 2019" for a published version's date
+    at: str = "in"
 
     @property
     def delta(self) -> float:
@@ -77,8 +79,8 @@ def sentence(change: Change) -> str:
     verb = "rose" if change.delta > 0 else "fell"
     return (
         f"{change.label[0].upper()}{change.label[1:]} {verb} from "
-        f"{_value(change.before, change.unit)} in {change.before_when} to "
-        f"{_value(change.after, change.unit)} in {change.after_when} "
+        f"{_value(change.before, change.unit)} {change.at} {change.before_when} to "
+        f"{_value(change.after, change.unit)} {change.at} {change.after_when} "
         f"({change_text(change.delta, change.unit)}; {change.figure})."
     )
 
@@ -138,7 +140,7 @@ def figure_a_changes(
         if is_missing(r["value"]) or is_missing(before.get(code)):
             continue
         m = metric(code, r["section"], r["unit"])
-        unit = "score" if r["unit"] == "score" else r["unit"]
+        unit = r["unit"]
         out[code] = Change(
             f"Figure A, {m.section_title}",
             m.label,
@@ -147,6 +149,7 @@ def figure_a_changes(
             f"{when[0]:%-d %b %Y}",
             f"{when[1]:%-d %b %Y}",
             unit,
+            "on",
         )
     return out
 

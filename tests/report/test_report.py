@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -18,7 +19,15 @@ from dagster_project.report.render import Report
 from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun
 
-SECTIONS = ("scorecard", "significance", "distributions", "cohort", "dviom")
+SECTIONS = (
+    "scorecard",
+    "trends",
+    "significance",
+    "distributions",
+    "cohort",
+    "dviom",
+    "selection",
+)
 
 
 def _published_tables(run: PipelineRun) -> set[str]:
@@ -118,6 +127,7 @@ def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytes
             "chart-cohort-monthly",
             "chart-cohort-scores",
             "chart-impact",
+            "chart-mean-score-by-month",
             "chart-release-forecast",
             "chart-score-distribution",
         ]
@@ -143,7 +153,7 @@ def test_the_demo_report_says_what_its_figures_count(request: pytest.FixtureRequ
     assert "The 2019 cohort is incomplete" in figures["figure-a-mid-by-cohort"].note
     assert "at most 3 months in" in figures["chart-cohort-scores"].note
     windows = next(r for r in figures["figure-b"].body["rows"] if r[0] == "releases due in window")
-    assert windows[1:] == [
+    assert windows[1:8] == [
         "Sep 2018 - Nov 2018",
         "Oct 2018 - Dec 2018",
         "Nov 2018 - Jan 2019",
@@ -152,3 +162,72 @@ def test_the_demo_report_says_what_its_figures_count(request: pytest.FixtureRequ
         "Feb 2019 - Apr 2019",
         "Mar 2019 - May 2019",
     ]
+
+
+def test_the_method_page_is_a_real_link(small_report: Report):
+    html = small_report.html_path.read_text()
+    links = re.findall(r'<a href="([^"#][^"]*)"', html)
+    pages = {(small_report.html_path.parent / link).resolve() for link in links}
+    # relative to the report's folder, so they open where the report is written
+    assert REPO_ROOT / "docs" / "impact.md" in pages
+    assert REPO_ROOT / "docs" / "disclosure.md" in pages
+    assert all(page.is_file() for page in pages)
+
+
+def test_the_demo_report_shows_felt_safer_and_figure_b_headlines_unsuppressed(
+    request: pytest.FixtureRequest,
+):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    figures = {f.id: f for s in demo_report.sections for f in s.figures}
+    dviom = {row[0]: row[1] for row in figures["figure-a-dviom"].body["rows"]}
+    felt_safer = dviom["IDVA survivors who felt safer at closure"]
+    assert re.fullmatch(r"\d+\.\d% \(\d+ of \d+ survivors\)", felt_safer), felt_safer
+    area_labels = ("... releasing to", "due to ")
+    headline = [
+        row for row in figures["figure-b"].body["rows"] if not row[0].startswith(area_labels)
+    ]
+    assert len(headline) == 12  # 9 cohort rows, 3 releases due by scheme, the window heading
+    for row in headline:
+        assert "*" not in row, row
+    # The demo's County South expects fewer than 5 releases in most windows: still protected.
+    due_south = next(r for r in figures["figure-b"].body["rows"] if r[0] == "due to County South")
+    assert "*" in due_south
+
+
+def test_the_selection_section_holds_aggregates_only(request: pytest.FixtureRequest):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    demo_run: PipelineRun = request.getfixturevalue("demo_run")
+    with demo_run.published() as con:
+        keys = [
+            r[0]
+            for r in con.execute("select nominal_key from marts.selection_candidates").fetchall()
+        ]
+        latest = con.execute(
+            "select month_end, eligible, entries_next_month, entered_next_month, "
+            "entered_below_threshold from marts.selection_monthly "
+            "where entries_next_month is not null order by month_end desc limit 1"
+        ).fetchone()
+    html = demo_report.html_path.read_text()
+    assert keys and not any(key in html for key in keys)
+    section = next(s for s in demo_report.sections if s.id == "selection")
+    assert f"<b>{len(keys):,} people</b> were eligible" in section.paragraphs[0]
+    table = next(f for f in section.figures if f.id == "table-selection-monthly").body
+    month_end, eligible, entries, above, below = latest
+    assert table["rows"][-1][0] == f"{month_end:%b %Y}"
+    assert table["rows"][-1][1] == f"{eligible:,}"
+    assert table["rows"][-1][2].endswith(f": {entries}")
+    assert table["rows"][-1][3:] == [str(above), str(below)]
+
+
+def test_the_impact_paragraph_uses_the_versions_horizon(request: pytest.FixtureRequest):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    demo_run: PipelineRun = request.getfixturevalue("demo_run")
+    version = json.loads((demo_run.data_dir / "current" / "version.json").read_text())
+    horizon = version["dbt_vars"]["evaluation_horizon_months"]
+    section = next(s for s in demo_report.sections if s.id == "significance")
+    text = " ".join(section.paragraphs)
+    assert f"score {horizon} months after the month before entry" in text
+    assert f"over the same {horizon} months" in text

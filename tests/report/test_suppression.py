@@ -303,3 +303,11 @@ def test_figure_b_publishes_its_force_wide_rows_whole_and_protects_small_areas()
     assert rows["due to County North"] == ["0", "*"]
     assert rows["due to County South"] == ["*", "*"]
     assert rows["live watchlist"] == ["6", "6"]
+    # Mar minus Feb beside each force-wide row; the protected area rows are not differenced.
+    assert figure.body["header"][3] == "Change on Feb 2019"
+    change = {row[0]: row[3] for row in figure.body["rows"]}
+    assert change["live DV"] == "+1" and change["live total"] == "+2"
+    assert change["in custody total"] == "0"
+    assert change["due in next 3 months, GENERIC"] == "-1"
+    assert change["total on IOM and watchlist"] == "+2"
+    assert change["... releasing to City"] == "" and change["due to County North"] == ""
