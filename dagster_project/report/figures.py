@@ -8,6 +8,7 @@ and Figure B are laid out by presentation/ (the same layout as `iom scorecard` a
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -290,8 +291,8 @@ def significance_section(marts: PublishedMarts) -> Section:
             f"with the same nominal's RRS at entry, the typical change was {signed(shift)} "
             f"points (Hodges-Lehmann estimate; 95% bootstrap confidence interval "
             f"{signed(low)} to {signed(high)}). A Wilcoxon signed-rank test gives "
-            f"{p_value(p)} (two-sided): {chance}. The effect size is r = {number(r, 2)} "
-            f"({_effect_word(r)})."
+            f"{html.escape(p_value(p))} (two-sided): {chance}. The effect size is "
+            f"r = {number(r, 2)} ({_effect_word(r)})."
         )
     section.paragraphs += [
         "This shows that scores fell; it does not show that IOM caused the fall:",

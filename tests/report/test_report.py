@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from dagster_project.definitions import defs
 from dagster_project.ops.runner import run_config_for
 from dagster_project.report.marts import REPORT_MARTS
-from dagster_project.report.render import Report
+from dagster_project.report.render import Report, write_report
 from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun
 
@@ -231,3 +233,41 @@ def test_the_impact_paragraph_uses_the_versions_horizon(request: pytest.FixtureR
     text = " ".join(section.paragraphs)
     assert f"score {horizon} months after the month before entry" in text
     assert f"over the same {horizon} months" in text
+
+
+def _with_an_earlier_version(run: PipelineRun, folder: Path) -> Path:
+    """A copy of the run's data folder holding its version and a copy of it published as of
+    the month before, whose scorecard counted 4 more unique nominals."""
+    data = folder / "data"
+    current = (run.data_dir / "current").resolve()
+    shutil.copytree(current, data / "versions" / current.name)
+    earlier = data / "versions" / "20000101T000000000000Z-earlier"
+    shutil.copytree(current, earlier)
+    info = json.loads((earlier / "version.json").read_text())
+    info |= {"version_id": earlier.name, "as_of": "2019-02-28"}
+    (earlier / "version.json").write_text(json.dumps(info))
+    con = duckdb.connect(str(earlier / "analytics.duckdb"))
+    con.execute(
+        "update marts.scorecard set value = value + 4 "
+        "where metric = 'unique_nominals' and breakdown = 'all'"
+    )
+    con.close()
+    (data / "current").symlink_to(Path("versions") / current.name)
+    return data
+
+
+def test_figure_a_shows_the_change_since_the_previous_published_version(
+    small_run: PipelineRun, tmp_path: Path
+):
+    data = _with_an_earlier_version(small_run, tmp_path)
+    report = write_report(data, tmp_path / "out")
+    figures = {f.id: f.body for s in report.sections for f in s.figures}
+    process = figures["figure-a-process"]
+    assert process["header"] == ["Measure", "Value", "Change since 28 Feb 2019"]
+    # 3 unique nominals now, 7 in the earlier version
+    assert process["rows"][0] == ["Unique nominals", "3", "-4"]
+    trends = next(s for s in report.sections if s.id == "trends")
+    assert (
+        "Unique nominals fell from 7 on 28 Feb 2019 to 3 on 31 Mar 2019 (-4; Figure A, Process)."
+        in trends.bullets
+    )
