@@ -271,3 +271,32 @@ def test_figure_a_shows_the_change_since_the_previous_published_version(
         "Unique nominals fell from 7 on 28 Feb 2019 to 3 on 31 Mar 2019 (-4; Figure A, Process)."
         in trends.bullets
     )
+
+
+def test_every_interval_drawn_is_labelled_and_every_comparison_gives_its_n(
+    request: pytest.FixtureRequest,
+):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    charts = {f.id: f for s in demo_report.sections for f in s.figures if f.kind == "chart"}
+    # the chart's own text (matplotlib keeps text as text in the SVG)
+    cohort = charts["chart-cohort-scores"].body
+    assert "estimate with its 95% bootstrap CI" in cohort
+    assert re.search(r"exited, all \(n = \d+ pairs\)", cohort)
+    assert len(re.findall(r"mid, \d{4} \(n = \d+ pairs\)", cohort)) == 4  # 2016 to 2019
+    assert len(re.findall(r"\d{4} \(n = \d+ spells\)", cohort)) == 4
+    impact = charts["chart-impact"].body
+    assert "95% bootstrap CI of the difference" in impact
+    for scheme in ("all", "GENERIC", "DV"):
+        assert re.search(rf"{scheme} \(n = \d+ spells\)", impact), scheme
+    distribution = charts["chart-score-distribution"]
+    assert re.search(r"entry \(all spells, n = [\d,]+\)", distribution.body)
+    assert re.search(r"exit \(exited spells, n = [\d,]+\)", distribution.body)
+    # each band the table suppresses is a * on the chart, and the note says what it means
+    table = next(
+        f for s in demo_report.sections for f in s.figures if f.id == "table-score-distribution"
+    )
+    hidden = sum(cell == "*" for row in table.body["rows"] for cell in row[1:])
+    assert hidden > 0
+    assert len(re.findall(r"<text[^>]*>\*</text>", distribution.body)) == hidden
+    assert distribution.note.startswith("* at the foot of a bar")
