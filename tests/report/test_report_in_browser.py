@@ -157,7 +157,7 @@ def test_the_demo_pdf_has_the_marking_and_page_numbers_on_every_page_and_no_near
 def test_the_marking_is_configurable(small_run: PipelineRun, tmp_path: Path, output_dir: Path):
     marking = "OFFICIAL-SENSITIVE"
     report = write_report(small_run.data_dir, tmp_path, marking=marking)
-    check_pages(report.pdf_path, marking, output_dir, fill=False)
+    check_pages(report.pdf_path, marking, output_dir, fill=True)
     html = report.html_path.read_text()
     assert html.count('class="marking"') == 2 and f">{marking}</p>" in html
     assert from_environment({"IOM_PROTECTIVE_MARKING": marking}).protective_marking == marking
