@@ -18,6 +18,7 @@ import duckdb
 from dagster_project.ingest.contract import MANIFEST_NAME
 from dagster_project.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_PROTECTIVE_MARKING,
     DUCKDB_MEMORY_LIMIT_ENV,
     DUCKDB_TEMP_DIR_ENV,
     WAREHOUSE_PATH_ENV,
@@ -38,6 +39,8 @@ class WarehouseResource(dg.ConfigurableResource):
     # the data folder), for this process's connections and for dbt's (dbt/profiles.yml).
     memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     temp_dir: str = ""
+    # The protective marking of the report's every page (IOM_PROTECTIVE_MARKING).
+    protective_marking: str = DEFAULT_PROTECTIVE_MARKING
 
     @property
     def root(self) -> Path:

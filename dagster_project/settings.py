@@ -33,6 +33,11 @@ WAREHOUSE_PATH_ENV = "IOM_WAREHOUSE_PATH"
 DUCKDB_MEMORY_LIMIT_ENV = "IOM_DUCKDB_MEMORY_LIMIT"
 DUCKDB_TEMP_DIR_ENV = "IOM_DUCKDB_TEMP_DIR"
 DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
+# The protective marking printed at the top and foot of every page of the report (the
+# Government Security Classifications: OFFICIAL, or e.g. "OFFICIAL-SENSITIVE" for a local
+# version with more detail).
+PROTECTIVE_MARKING_ENV = "IOM_PROTECTIVE_MARKING"
+DEFAULT_PROTECTIVE_MARKING = "OFFICIAL"
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,7 @@ class Settings:
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
     # Empty: duckdb_tmp in the data folder.
     duckdb_temp_dir: str = ""
+    protective_marking: str = DEFAULT_PROTECTIVE_MARKING
 
     @property
     def analytics_path(self) -> Path:
@@ -75,6 +81,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
         retention_days=int(env.get(RETENTION_DAYS_ENV) or DEFAULT_RETENTION_DAYS),
         duckdb_memory_limit=env.get(DUCKDB_MEMORY_LIMIT_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT,
         duckdb_temp_dir=env.get(DUCKDB_TEMP_DIR_ENV, ""),
+        protective_marking=(env.get(PROTECTIVE_MARKING_ENV) or DEFAULT_PROTECTIVE_MARKING).strip(),
         alerts=AlertSettings(
             smtp_host=env.get("IOM_ALERT_SMTP_HOST", ""),
             smtp_port=int(env.get("IOM_ALERT_SMTP_PORT") or 25),

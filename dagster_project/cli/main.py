@@ -175,7 +175,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from dagster_project.report.render import write_report
 
     out = writable_folder(Path(args.out) if args.out else _data_dir() / "reports", "report folder")
-    report = write_report(_data_dir(), out, as_of=args.as_of)
+    marking = from_environment().protective_marking
+    report = write_report(_data_dir(), out, as_of=args.as_of, marking=marking)
     print(f"Wrote {report.html_path}\nWrote {report.pdf_path}")
     for name in report.missing_marts:
         print(f"  not published yet: {name}", file=sys.stderr)

@@ -84,6 +84,12 @@ class FigureB:
         """Index of the first row of releases due (the windows' heading goes above it)."""
         return next(i for i, m in enumerate(measures()) if m.mart == FORECAST_MART)
 
+    def area_rows(self) -> list[int]:
+        """Indexes of the rows split by release area (the rest are the force-wide rows)."""
+        labels = {_releasing(n) for n in area_names().values()}
+        labels |= {_due_to(n) for n in area_names().values()}
+        return [i for i, (label, _) in enumerate(self.rows) if label in labels]
+
     def sum_groups(self) -> list[tuple[int, ...]]:
         """Row indexes whose cells add up to a shown total: the parts, then the total (for
         secondary suppression)."""

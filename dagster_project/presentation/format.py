@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from dagster_project.report.suppression import SUPPRESSED, is_small
+from dagster_project.report.suppression import SUPPRESSED, is_small, rate_hidden
 
 MISSING = "—"
 # What the numerator and denominator of a ratio of means are: not counts, never suppressed.
@@ -72,18 +72,11 @@ def percentage(
     threshold: int | None = None,
 ) -> str:
     """'44.8% (103 of 230 spells)'; a ratio of mean scores shows its two means, '-74.8%
-    (-254.7 / 340.5 points)'. With a threshold the parts are counts of people or spells, and
-    a small numerator or remainder (denominator - numerator) hides the whole figure."""
+    (-254.7 / 340.5 points)'. With a threshold the parts count protected people, and the
+    policy's rate rule (suppression.rate_hidden) may hide the whole figure."""
     if is_missing(value):
         return MISSING
-    if threshold is not None and (
-        _small(numerator, threshold)
-        or (
-            not is_missing(numerator)
-            and not is_missing(denominator)
-            and _small(float(denominator) - float(numerator), threshold)
-        )
-    ):
+    if threshold is not None and rate_hidden(numerator, denominator, threshold):
         return f"{SUPPRESSED} (small numbers)"
     text = f"{float(value):.1f}%"
     if is_missing(numerator) or is_missing(denominator):

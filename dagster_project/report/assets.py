@@ -16,8 +16,9 @@ REPORTS_DIR = "reports"
     kinds={"html", "pdf"},
     deps=[published_marts],
     description=(
-        "The monthly performance report (Figure A scorecard, Figure B live cohort, DVIOM, "
-        "significance, charts) as one self-contained HTML file and a PDF under "
+        "The monthly performance report (Figure A scorecard, month on month with commentary, "
+        "Figure B live cohort, DVIOM, significance and impact, selection aggregates, charts) "
+        "under the disclosure policy, as one self-contained HTML file and a PDF under "
         "data/reports/, built from the published copy data/analytics.duckdb read only."
     ),
 )
@@ -25,7 +26,9 @@ def performance_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
     try:
-        report = write_report(warehouse.root, warehouse.root / REPORTS_DIR)
+        report = write_report(
+            warehouse.root, warehouse.root / REPORTS_DIR, marking=warehouse.protective_marking
+        )
     except ChromiumMissingError as exc:
         raise dg.Failure(description=str(exc)) from exc
     if report.missing_marts:

@@ -69,7 +69,7 @@ def grouped_bars(
     hidden_mark: str = "*",
 ) -> str:
     """Side-by-side bars; a None value (suppressed) is drawn as the mark instead of a bar."""
-    fig, ax = plt.subplots(figsize=(7.2, 3.0))
+    fig, ax = plt.subplots(figsize=(7.2, 3.0), layout="constrained")
     width = 0.8 / max(1, len(series))
     for index, (colour, (name, values)) in enumerate(zip(PALETTE, series.items(), strict=False)):
         xs = [i + (index - (len(series) - 1) / 2) * width for i in range(len(labels))]
@@ -81,7 +81,8 @@ def grouped_bars(
     ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
     ax.set_ylabel(ylabel)
     ax.set_title(title, loc="left")
-    ax.legend(frameon=False, ncols=len(series), loc="lower right", bbox_to_anchor=(1, 1.0))
+    # Above the plot, right of nothing: the title keeps the axes' top left.
+    fig.legend(frameon=False, ncols=len(series), loc="outside upper right")
     return _svg(fig)
 
 
@@ -169,10 +170,21 @@ def impact_chart(
                         fmt="none",
                         ecolor="#222",
                         capsize=3,
+                        label="95% bootstrap CI of the difference",
                     )
     ax.axhline(0, color="#444", linewidth=0.8)
     ax.set_xticks(range(len(schemes)), schemes)
     ax.set_ylabel("change in RRS (points)")
     ax.set_title("Observed vs expected change, and the difference (95% CI)", loc="left")
-    ax.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, -0.12), fontsize=8)
+    handles, names = ax.get_legend_handles_labels()
+    unique = dict(zip(names, handles, strict=True))
+    ax.legend(
+        unique.values(),
+        unique.keys(),
+        frameon=False,
+        ncols=2,
+        loc="upper left",
+        bbox_to_anchor=(0, -0.12),
+        fontsize=8,
+    )
     return _svg(fig)

@@ -8,6 +8,7 @@ and Figure B are laid out by presentation/ (the same layout as `iom scorecard` a
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,16 +36,32 @@ from dagster_project.report import charts
 from dagster_project.report.impact import add_impact
 from dagster_project.report.marts import PublishedMarts
 from dagster_project.report.suppression import (
-    COUNT_THRESHOLD,
+    RELEASE_AREA,
+    SCORE_BAND,
     SUPPRESSED,
-    VICTIM_THRESHOLD,
+    SURVIVORS,
     is_small,
     show_count,
     suppress_groups,
     suppress_table,
     threshold_for,
 )
+from dagster_project.report.trends import (
+    SMALLEST_BASE,
+    Change,
+    change_text,
+    commentary,
+    figure_a_changes,
+    mean_score_by_month,
+    series_changes,
+)
+from dagster_project.transform.dbt_files import dbt_var
 
+# The policy's thresholds (report/suppression.py, docs/disclosure.md); nothing else here
+# decides what is protected.
+VICTIM_THRESHOLD: int = threshold_for(SURVIVORS) or 0
+AREA_THRESHOLD: int = threshold_for(RELEASE_AREA) or 0
+BAND_THRESHOLD: int = threshold_for(SCORE_BAND) or 0
 FORECAST_WINDOWS_CHARTED = 18
 SIGNIFICANCE = "Significance"
 RRS_EXPLAINED = (
@@ -74,6 +91,8 @@ class Section:
     missing: list[str] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
+    # Short sentences shown as a list after the paragraphs (the generated commentary).
+    bullets: list[str] = field(default_factory=list)
 
 
 def _suppressing(m: Metric) -> int | None:
@@ -126,18 +145,25 @@ def missing_section(section: Section, marts: PublishedMarts) -> bool:
     return bool(section.missing)
 
 
-def _figure_a_tables(block: FigureASection, figure_id: str) -> list[Figure]:
-    """One table of a Figure A section's 'all' figures, one of its breakdowns."""
+def _figure_a_tables(
+    block: FigureASection,
+    figure_id: str,
+    changes: dict[str, Change] | None = None,
+    since: str = "",
+) -> list[Figure]:
+    """One table of a Figure A section's 'all' figures (with the change since the previous
+    published version when there is one), one of its breakdowns."""
     tables = []
     if block.overall:
+        header = ["Measure", "Value"]
+        rows = [[m.label, v] for m, v in block.overall]
+        if changes is not None:
+            header.append(f"Change since {since}")
+            for row, (m, _) in zip(rows, block.overall, strict=True):
+                change = changes.get(m.metric)
+                row.append(change_text(change.delta, change.unit) if change else "")
         tables.append(
-            Figure(
-                figure_id,
-                block.title,
-                ["scorecard"],
-                "table",
-                {"header": ["Measure", "Value"], "rows": [[m.label, v] for m, v in block.overall]},
-            )
+            Figure(figure_id, block.title, ["scorecard"], "table", {"header": header, "rows": rows})
         )
     if block.broken_down:
         tables.append(
@@ -172,15 +198,37 @@ def scorecard_section(marts: PublishedMarts) -> Section:
         "reduction</b> compares each exited spell with its own entry score. They differ "
         "because the spells that have exited did not enter with the average score."
     )
+    changes, since = scorecard_changes(card, marts)
+    if changes is None:
+        section.paragraphs.append(
+            "No version was published for an earlier as-of date, so Figure A shows no change "
+            "since last month yet; Figure B and the month-on-month section compare month ends."
+        )
     for block in card.figure_a():
         if block.section != SIGNIFICANCE:
-            section.figures += _figure_a_tables(block, f"figure-a-{block.section.lower()}")
+            section.figures += _figure_a_tables(
+                block, f"figure-a-{block.section.lower()}", changes, since
+            )
     caveat = incomplete_cohort_caveat(card)
     if caveat:
         for figure in section.figures:
             if figure.id.endswith("-by-cohort"):
                 figure.note = caveat
     return section
+
+
+def scorecard_changes(
+    card: Scorecard, marts: PublishedMarts
+) -> tuple[dict[str, Change] | None, str]:
+    """Figure A's changes since the previous published version (None when there is none),
+    and that version's as-of date as the column says it."""
+    if marts.previous_scorecard is None or marts.previous_as_of is None or marts.as_of is None:
+        return None, ""
+    hidden = {code: SUPPRESSED in card.shown(code) for code, _ in card.rows}
+    changes = figure_a_changes(
+        card.frame, marts.previous_scorecard, (marts.previous_as_of, marts.as_of), hidden
+    )
+    return changes, f"{marts.previous_as_of:%-d %b %Y}"
 
 
 def incomplete_cohort_caveat(card: Scorecard) -> str:
@@ -229,8 +277,8 @@ def significance_section(marts: PublishedMarts) -> Section:
             f"with the same nominal's RRS at entry, the typical change was {signed(shift)} "
             f"points (Hodges-Lehmann estimate; 95% bootstrap confidence interval "
             f"{signed(low)} to {signed(high)}). A Wilcoxon signed-rank test gives "
-            f"{p_value(p)} (two-sided): {chance}. The effect size is r = {number(r, 2)} "
-            f"({_effect_word(r)})."
+            f"{html.escape(p_value(p))} (two-sided): {chance}. The effect size is "
+            f"r = {number(r, 2)} ({_effect_word(r)})."
         )
     section.paragraphs += [
         "This shows that scores fell; it does not show that IOM caused the fall:",
@@ -245,9 +293,9 @@ def significance_section(marts: PublishedMarts) -> Section:
     for block in card.figure_a():
         if block.section == SIGNIFICANCE:
             section.figures += _figure_a_tables(block, "significance-tests")
-    shifts = [("exited, all", shift, low, high)] + [
+    shifts = [(f"exited, all (n = {card.shown('exit_wilcoxon_n')} pairs)", shift, low, high)] + [
         (
-            f"mid, {c}",
+            f"mid, {c} (n = {card.shown('mid_wilcoxon_n', c)} pairs)",
             card.value("mid_hl_shift", c),
             card.value("mid_hl_ci_low", c),
             card.value("mid_hl_ci_high", c),
@@ -299,10 +347,14 @@ def distribution_section(marts: PublishedMarts) -> Section:
 
     series = {}
     table_rows = [[label] for label in labels]
+    names = {}
     for name, counts in (("entry (all spells)", entry), ("exit (exited spells)", exits)):
         values = per_label(counts)
         total = sum(values)
-        hidden = suppress_groups([*values, total], [range(len(values) + 1)], COUNT_THRESHOLD)
+        names[name] = f"{name.removesuffix(')')}, n = {total:,})"
+        hidden = suppress_groups(
+            [*values, total], [range(len(values) + 1)], BAND_THRESHOLD, exempt={len(values)}
+        )
         series[name] = [None if h else v for v, h in zip(values, hidden, strict=False)]
         for row, value, h in zip(table_rows, values, hidden, strict=False):
             row.append(show_count(value, h))
@@ -313,7 +365,14 @@ def distribution_section(marts: PublishedMarts) -> Section:
             "Spells by RRS band at entry and at exit",
             ["nominal_scores"],
             "chart",
-            charts.grouped_bars(labels, series, "spells", "Spells per score band"),
+            charts.grouped_bars(
+                labels,
+                {names[k]: v for k, v in series.items()},
+                "spells",
+                "Spells per score band",
+            ),
+            note=f"* at the foot of a bar: a band of 1 to {BAND_THRESHOLD - 1} spells, or its "
+            "secondary partner, suppressed (docs/disclosure.md).",
         )
     )
     section.figures.append(
@@ -350,16 +409,34 @@ def cohort_section(marts: PublishedMarts) -> Section:
     if cohort is None:
         return section
     figure = figure_b(_records(cohort) or [], _records(forecast), FIGURE_B_MONTHS)
+    # The force-wide rows are published whole; only the release-area rows are protected.
+    area_rows = set(figure.area_rows())
+    headline = [i for i in range(len(figure.rows)) if i not in area_rows]
     columns = []
     for m in range(len(figure.month_ends)):
         values = [None if is_missing(values[m]) else values[m] for _, values in figure.rows]
-        hidden = suppress_groups(values, figure.sum_groups(), COUNT_THRESHOLD)
+        hidden = suppress_groups(values, figure.sum_groups(), AREA_THRESHOLD, exempt=headline)
         columns.append([show_count(v, h) for v, h in zip(values, hidden, strict=True)])
+    # The change on the previous month, for the force-wide rows only: a change of a protected
+    # area row could give away what its cells hide.
+    changes = {
+        c.label: c
+        for c in series_changes(figure.month_ends, [figure.rows[i] for i in headline], "Figure B")
+    }
+    with_change = len(figure.month_ends) >= 2
     table_rows = []
     for i, (label, _) in enumerate(figure.rows):
         if i == figure.due_row():
-            table_rows.append([RELEASES_DUE_HEADING, *(figure.window_ranges or [])])
-        table_rows.append([label.strip()] + [col[i] for col in columns])
+            heading = [RELEASES_DUE_HEADING, *(figure.window_ranges or [])]
+            table_rows.append(heading + ([""] if with_change else []))
+        row = [label.strip()] + [col[i] for col in columns]
+        if with_change:
+            change = changes.get(label)
+            row.append(change_text(change.delta, "count") if change else "")
+        table_rows.append(row)
+    header = ["", *[month(m) for m in figure.month_ends]]
+    if with_change:
+        header.append(f"Change on {month(figure.month_ends[-2])}")
     section.paragraphs.append(
         "Counts are of <b>nominals</b> at each month end: the live cohort (open spell, not on "
         "the watchlist), those of them in custody, and the watchlist (in custody on a long "
@@ -371,8 +448,10 @@ def cohort_section(marts: PublishedMarts) -> Section:
             "Live cohort, custody, releases due and watchlist by month (nominals)",
             ["cohort_monthly", "release_forecast"],
             "table",
-            {"header": ["", *[month(m) for m in figure.month_ends]], "rows": table_rows},
-            note="Due: releases expected in the 3-month window starting that month (e.g. "
+            {"header": header, "rows": table_rows},
+            note="Change: the last month end minus the one before (force-wide rows; the "
+            "release-area rows are protected and not differenced). Due: releases expected "
+            "in the 3-month window starting that month (e.g. "
             "Sep 2018 - Nov 2018); windows overlap, so a release can be due in up to three "
             "months' windows. Sudden parole releases cannot be forecast and are not in it.",
         )
@@ -398,7 +477,7 @@ def cohort_chart(cohort: pd.DataFrame) -> Figure:
         ("in_custody", "in custody (live)"),
         ("watchlist", "watchlist"),
     ):
-        series[name] = [None if is_small(v, COUNT_THRESHOLD) else v for v in rows[column]]
+        series[name] = list(rows[column])
     return Figure(
         "chart-cohort-monthly",
         "Live cohort and custody by month",
@@ -410,8 +489,7 @@ def cohort_chart(cohort: pd.DataFrame) -> Figure:
             "nominals",
             "Nominals at each month end (all schemes)",
         ),
-        note=f"A gap in a line is a month whose count is from 1 to {COUNT_THRESHOLD - 1} "
-        "(suppressed).",
+        note="Force-wide counts of the managed cohort: published whole (docs/disclosure.md).",
     )
 
 
@@ -427,14 +505,8 @@ def forecast_chart(forecast: pd.DataFrame) -> Figure:
     for record in records:
         for name, column in (("due", "due_releases"), ("actual", "actual_releases")):
             value = record[column]
-            # A window not over yet has no actual count: no bar, and no suppression mark.
-            series[name].append(
-                math.nan
-                if is_missing(value)
-                else None
-                if is_small(value, COUNT_THRESHOLD)
-                else value
-            )
+            # A window not over yet has no actual count: no bar (and no suppression mark).
+            series[name].append(math.nan if is_missing(value) else value)
     return Figure(
         "chart-release-forecast",
         "Releases due vs actual per 3-month window",
@@ -470,13 +542,11 @@ def accuracy_table(accuracy: pd.DataFrame) -> Figure:
         rows.append(
             [
                 label,
-                count(record.get("due_releases"), COUNT_THRESHOLD),
-                count(actual, COUNT_THRESHOLD),
+                count(record.get("due_releases")),
+                count(actual),
                 part(record.get("absolute_error")),
                 number(record.get("mean_absolute_error")),
-                percentage(
-                    record.get("early_release_pct"), early, actual, "nominals", COUNT_THRESHOLD
-                ),
+                percentage(record.get("early_release_pct"), early, actual, "nominals"),
             ]
         )
     return Figure(
@@ -582,11 +652,189 @@ def idva_table(outcomes: pd.DataFrame, source: str, already_suppressed: bool) ->
     )
 
 
+# ---------------------------------------------------------------- month on month
+
+
+def _b_label(label: str) -> str:
+    """Figure B's row label in a sentence: 'live total' -> 'the live cohort (total)'."""
+    label = label.strip()
+    if label == "live watchlist":
+        return "the watchlist"
+    if label == "total on IOM and watchlist":
+        return "the total on IOM and watchlist"
+    if label.startswith("live "):
+        return f"the live cohort ({label.removeprefix('live ')})"
+    if label.startswith("in custody "):
+        return f"live nominals in custody ({label.removeprefix('in custody ')})"
+    if label.startswith("due in next "):
+        return f"releases {label.split(', ')[0]} ({label.split(', ')[-1]})"
+    return label
+
+
+def trends_section(marts: PublishedMarts) -> Section:
+    """The largest changes on the previous month in words, then the cohort's mean score by
+    month (chart and the last months as a table)."""
+    section = Section("trends", "Month on month", ["cohort_monthly", "monthly_scores"])
+    missing_section(section, marts)
+    cohort = marts.get("cohort_monthly")
+    if cohort is None:
+        return section
+    figure = figure_b(_records(cohort) or [], _records(marts.get("release_forecast")), 2)
+    area_rows = set(figure.area_rows())
+    # GENERIC is total minus DV: its change would repeat the total's.
+    headline = [
+        row for i, row in enumerate(figure.rows) if i not in area_rows and "GENERIC" not in row[0]
+    ]
+    changes = [
+        Change(c.figure, _b_label(c.label), c.before, c.after, c.before_when, c.after_when)
+        for c in series_changes(figure.month_ends, headline, "Figure B")
+    ]
+    monthly = marts.get("monthly_scores")
+    means = None if monthly is None else mean_score_by_month(monthly, _rollup(cohort))
+    score_trend = None
+    if means is not None and len(means) >= 2:
+        before, after = means.iloc[-2], means.iloc[-1]
+        score_trend = Change(
+            "mean RRS by month, below",
+            "the mean RRS of the nominals on IOM",
+            float(before["mean_rrs"]),
+            float(after["mean_rrs"]),
+            month(before["month_end"]),
+            month(after["month_end"]),
+            "score",
+        )
+    card = marts.get("scorecard")
+    if card is not None:
+        figure_a_moves, _ = scorecard_changes(Scorecard(card), marts)
+        changes += list((figure_a_moves or {}).values())
+    section.paragraphs.append(
+        "The largest changes on the previous month, each with the figure it comes from "
+        f"(ranked by the change against the previous value, one under {SMALLEST_BASE} "
+        f"counted as {SMALLEST_BASE}, so a count moving from 1 to 0 does not lead):"
+    )
+    section.bullets = commentary(changes) or ["No headline figure changed on the previous month."]
+    if score_trend is not None:
+        # The cohort's score is the trend the board follows: always said, whatever its size.
+        section.bullets += commentary([score_trend]) or [
+            f"The mean RRS of the nominals on IOM did not change from {score_trend.before_when} "
+            f"to {score_trend.after_when} ({number(score_trend.after)} points)."
+        ]
+    if means is not None and not means.empty:
+        section.figures += mean_score_figures(means)
+    return section
+
+
+def mean_score_figures(means: pd.DataFrame) -> list[Figure]:
+    labels = [month(pd.Timestamp(m)) for m in means["month_end"]]
+    chart = Figure(
+        "chart-mean-score-by-month",
+        "Mean RRS of the nominals on IOM, by month",
+        ["monthly_scores", "cohort_monthly"],
+        "chart",
+        charts.line_chart(
+            labels,
+            {"mean RRS (like-for-like)": list(means["mean_rrs"])},
+            "mean RRS (points)",
+            "Mean RRS of the nominals on IOM at each month end",
+        ),
+        note="Like-for-like scores (the newest offence matrix for every month, so the April "
+        "2018 weapon uplift does not move the line). A nominal without a conviction or arrest "
+        "in the windows scores 0 and counts in the mean. n per month: the table below.",
+    )
+    last = means.tail(FIGURE_B_MONTHS + 1).reset_index(drop=True)
+    rows = []
+    # The first of the last months is there for the change of the second only.
+    for i in range(1 if len(last) > 1 else 0, len(last)):
+        now = last.iloc[i]
+        change = "" if i == 0 else signed(now["mean_rrs"] - last.iloc[i - 1]["mean_rrs"])
+        rows.append(
+            [
+                month(pd.Timestamp(now["month_end"])),
+                number(now["mean_rrs"]),
+                count(now["on_iom"]),
+                change,
+            ]
+        )
+    table = Figure(
+        "table-mean-score-by-month",
+        "Mean RRS of the nominals on IOM, the last months",
+        ["monthly_scores", "cohort_monthly"],
+        "table",
+        {
+            "header": ["Month end", "Mean RRS", "n (nominals on IOM)", "Change on the month"],
+            "rows": rows,
+        },
+    )
+    return [chart, table]
+
+
+# ---------------------------------------------------------------- selection
+
+
+def selection_section(marts: PublishedMarts) -> Section:
+    """Aggregates of the selection marts only: never a row of the selection list."""
+    section = Section(
+        "selection", "Selection for IOM", ["selection_candidates", "selection_monthly"]
+    )
+    missing_section(section, marts)
+    threshold = marts.dbt_vars.get("selection_threshold", dbt_var("selection_threshold"))
+    candidates = marts.get("selection_candidates")
+    if candidates is not None:
+        eligible = candidates["eligible"].iloc[0] if len(candidates) else 0
+        when = f"{marts.as_of:%-d %B %Y}" if marts.as_of else "the as-of date"
+        section.paragraphs.append(
+            f"<b>{count(eligible)} people</b> were eligible for selection on {when}: no spell "
+            f"open and an RRS of at least {threshold} (the force's selection threshold). The "
+            "list itself (who they are) is for the panel only and is not in this report."
+        )
+    monthly = marts.get("selection_monthly")
+    if monthly is None:
+        return section
+    known = monthly[monthly["entries_next_month"].notna()].sort_values("month_end")
+    rows = []
+    for r in known.tail(FIGURE_B_MONTHS).to_dict("records"):
+        m = pd.Timestamp(r["month_end"])
+        entries = r["entries_next_month"]
+        rows.append(
+            [
+                month(m),
+                count(r["eligible"]),
+                f"{month(m + pd.offsets.MonthEnd(1))}: {count(entries)}",
+                count(r["entered_next_month"]),
+                count(r["entered_below_threshold"]),
+            ]
+        )
+    section.figures.append(
+        Figure(
+            "table-selection-monthly",
+            "Eligible people and the next month's entries, above and below the threshold",
+            ["selection_monthly"],
+            "table",
+            {
+                "header": [
+                    "Month end",
+                    "Eligible (people)",
+                    "Entries next month (spells)",
+                    f"of them at or above {threshold}",
+                    f"of them below {threshold}",
+                ],
+                "rows": rows,
+            },
+            note="Entries below the threshold are a panel's judgement over the matrix. The "
+            "rest of a month's entries had a spell open at the month end (a move between "
+            "schemes). Month ends whose next month is not over yet are left out.",
+        )
+    )
+    return section
+
+
 def build_sections(marts: PublishedMarts) -> list[Section]:
     return [
         scorecard_section(marts),
+        trends_section(marts),
         significance_section(marts),
         distribution_section(marts),
         cohort_section(marts),
         dv_section(marts),
+        selection_section(marts),
     ]

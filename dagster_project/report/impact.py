@@ -7,12 +7,16 @@ from typing import TYPE_CHECKING
 
 from dagster_project.presentation.impact import BREAKDOWNS, CAVEAT, figures, headline
 from dagster_project.report import charts
+from dagster_project.transform.dbt_files import dbt_var
 
 if TYPE_CHECKING:
     from dagster_project.report.figures import Section
     from dagster_project.report.marts import PublishedMarts
 
 MART = "impact_evaluation"
+# A link to a page of the repository's docs/ folder; render.py points it at the folder from
+# where the report is written (render.DOCS_LINK).
+METHOD_LINK = '<a href="docs:impact.md">how the impact evaluation works (docs/impact.md)</a>'
 
 
 def add_impact(section: Section, marts: PublishedMarts) -> None:
@@ -22,17 +26,21 @@ def add_impact(section: Section, marts: PublishedMarts) -> None:
     frame = marts.get(MART)
     if frame is None or frame.empty:
         section.paragraphs.append(
-            "The impact evaluation (impact_evaluation) is not in this published version."
+            "The impact evaluation (impact_evaluation) is not in this published version; "
+            f"{METHOD_LINK} explains what it will show."
         )
         return
+    horizon = int(
+        marts.dbt_vars.get("evaluation_horizon_months", dbt_var("evaluation_horizon_months"))
+    )
     section.sources.append(MART)
     f = figures(frame.to_dict("records"))
     naive, adjusted = headline(f)
     section.paragraphs += [
-        "<b>Net of regression to the mean.</b> Each managed spell's score 12 months after the "
-        "month before entry is set beside the change seen, over the same 12 months, in people "
-        "with the same score band, year and custody status who were not on IOM "
-        "(docs/impact.md explains the method).",
+        f"<b>Net of regression to the mean.</b> Each managed spell's score {horizon} months "
+        f"after the month before entry is set beside the change seen, over the same {horizon} "
+        "months, in people with the same score band, year and custody status who were not on "
+        f"IOM. The method: {METHOD_LINK}.",
         f"Naive: {naive}. Adjusted: {adjusted}.",
         CAVEAT,
     ]
@@ -76,7 +84,7 @@ def add_impact(section: Section, marts: PublishedMarts) -> None:
             [MART],
             "chart",
             charts.impact_chart(
-                list(BREAKDOWNS),
+                [f"{b} (n = {count(f.get(('matched_spells', b)))} spells)" for b in BREAKDOWNS],
                 [f.get(("mean_observed_change", b)) for b in BREAKDOWNS],
                 [f.get(("mean_expected_change", b)) for b in BREAKDOWNS],
                 [f.get(("mean_effect", b)) for b in BREAKDOWNS],

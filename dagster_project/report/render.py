@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -13,8 +14,13 @@ import jinja2
 from dagster_project.report.figures import Section, build_sections
 from dagster_project.report.marts import REPORT_MARTS, load_published
 from dagster_project.report.suppression import COUNT_THRESHOLD, VICTIM_THRESHOLD
+from dagster_project.settings import DEFAULT_PROTECTIVE_MARKING, REPO_ROOT
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+# Sections link pages of the repository's docs/ as href="docs:<page>"; the written report
+# points them at docs/ relative to its own folder, so the links open where it is written.
+DOCS_LINK = 'href="docs:'
+DOCS_DIR = REPO_ROOT / "docs"
 # Debian's chromium (apt package `chromium`); .ci/run installs it.
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_TIMEOUT_SECONDS = 120
@@ -46,7 +52,19 @@ class Report:
         return sorted({name for s in self.sections for name in s.missing})
 
 
-def render_html(sections: list[Section], as_of: date | None, version_id: str | None) -> str:
+def css_string(text: str) -> str:
+    """A CSS string literal of any text: everything but letters, digits and plain punctuation
+    is a CSS escape, so the text cannot close the string or the style element."""
+    plain = set(" -_.,:;()/")
+    return '"' + "".join(c if c.isalnum() or c in plain else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def render_html(
+    sections: list[Section],
+    as_of: date | None,
+    version_id: str | None,
+    marking: str = DEFAULT_PROTECTIVE_MARKING,
+) -> str:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=jinja2.select_autoescape(["html", "j2"]),
@@ -60,6 +78,8 @@ def render_html(sections: list[Section], as_of: date | None, version_id: str | N
         count_threshold=COUNT_THRESHOLD,
         victim_threshold=VICTIM_THRESHOLD,
         marts=REPORT_MARTS,
+        marking=marking,
+        marking_css=css_string(marking),
     )
 
 
@@ -89,13 +109,22 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: Path = CHROMIUM) -> Non
         raise RuntimeError(f"chromium did not write {pdf_path}")
 
 
-def write_report(data_dir: Path, out_dir: Path, as_of: date | None = None) -> Report:
-    """Render the report from the published marts (as of a date: that published version)."""
+def write_report(
+    data_dir: Path,
+    out_dir: Path,
+    as_of: date | None = None,
+    marking: str = DEFAULT_PROTECTIVE_MARKING,
+) -> Report:
+    """Render the report from the published marts (as of a date: that published version),
+    with the protective marking on every page."""
     marts = load_published(data_dir, as_of)
     sections = build_sections(marts)
     stem = f"iom-performance-report-{marts.as_of or 'unknown'}"
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / f"{stem}.html", out_dir / f"{stem}.pdf"
-    html_path.write_text(render_html(sections, marts.as_of, marts.version_id), encoding="utf-8")
+    html = render_html(sections, marts.as_of, marts.version_id, marking)
+    docs = Path(os.path.relpath(DOCS_DIR, out_dir.resolve())).as_posix()
+    html = html.replace(DOCS_LINK, f'href="{docs}/')
+    html_path.write_text(html, encoding="utf-8")
     print_pdf(html_path, pdf_path)
     return Report(html_path, pdf_path, marts.as_of, marts.version_id, sections)

@@ -25,9 +25,11 @@ def test_each_kind_of_figure_says_what_it_counts():
 
 
 def test_a_threshold_hides_small_counts_but_never_mean_scores():
-    # 3 of 10: the numerator is small; 8 of 10: the remainder 10 - 8 = 2 is small.
+    # 3 of 10: the numerator is small; 8 of 10: the remainder 2 is not a cell of its own
+    # (docs/disclosure.md); 4 of 4: a rate of fewer people than the threshold.
     assert percentage(30.0, 3, 10, "spells", 5) == "* (small numbers)"
-    assert percentage(80.0, 8, 10, "spells", 5) == "* (small numbers)"
+    assert percentage(80.0, 8, 10, "spells", 5) == "80.0% (8 of 10 spells)"
+    assert percentage(0.0, 0, 4, "spells", 5) == "* (small numbers)"
     assert percentage(50.0, 5, 10, "spells", 5) == "50.0% (5 of 10 spells)"
     assert band("0-100", 4, 10, "spells", 5) == "0-100 (* of 10 spells)"
     ratio = {"unit": "pct", "value": -74.8, "numerator": -2.0, "denominator": 3.0}

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 
 from dagster_project.definitions import defs
 from dagster_project.ops.runner import run_config_for
 from dagster_project.report.marts import REPORT_MARTS
-from dagster_project.report.render import Report
+from dagster_project.report.render import Report, write_report
 from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun
 
-SECTIONS = ("scorecard", "significance", "distributions", "cohort", "dviom")
+SECTIONS = (
+    "scorecard",
+    "trends",
+    "significance",
+    "distributions",
+    "cohort",
+    "dviom",
+    "selection",
+)
 
 
 def _published_tables(run: PipelineRun) -> set[str]:
@@ -118,6 +129,7 @@ def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytes
             "chart-cohort-monthly",
             "chart-cohort-scores",
             "chart-impact",
+            "chart-mean-score-by-month",
             "chart-release-forecast",
             "chart-score-distribution",
         ]
@@ -143,7 +155,7 @@ def test_the_demo_report_says_what_its_figures_count(request: pytest.FixtureRequ
     assert "The 2019 cohort is incomplete" in figures["figure-a-mid-by-cohort"].note
     assert "at most 3 months in" in figures["chart-cohort-scores"].note
     windows = next(r for r in figures["figure-b"].body["rows"] if r[0] == "releases due in window")
-    assert windows[1:] == [
+    assert windows[1:8] == [
         "Sep 2018 - Nov 2018",
         "Oct 2018 - Dec 2018",
         "Nov 2018 - Jan 2019",
@@ -152,3 +164,139 @@ def test_the_demo_report_says_what_its_figures_count(request: pytest.FixtureRequ
         "Feb 2019 - Apr 2019",
         "Mar 2019 - May 2019",
     ]
+
+
+def test_the_method_page_is_a_real_link(small_report: Report):
+    html = small_report.html_path.read_text()
+    links = re.findall(r'<a href="([^"#][^"]*)"', html)
+    pages = {(small_report.html_path.parent / link).resolve() for link in links}
+    # relative to the report's folder, so they open where the report is written
+    assert REPO_ROOT / "docs" / "impact.md" in pages
+    assert REPO_ROOT / "docs" / "disclosure.md" in pages
+    assert all(page.is_file() for page in pages)
+
+
+def test_the_demo_report_shows_felt_safer_and_figure_b_headlines_unsuppressed(
+    request: pytest.FixtureRequest,
+):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    figures = {f.id: f for s in demo_report.sections for f in s.figures}
+    dviom = {row[0]: row[1] for row in figures["figure-a-dviom"].body["rows"]}
+    felt_safer = dviom["IDVA survivors who felt safer at closure"]
+    assert re.fullmatch(r"\d+\.\d% \(\d+ of \d+ survivors\)", felt_safer), felt_safer
+    area_labels = ("... releasing to", "due to ")
+    headline = [
+        row for row in figures["figure-b"].body["rows"] if not row[0].startswith(area_labels)
+    ]
+    assert len(headline) == 12  # 9 cohort rows, 3 releases due by scheme, the window heading
+    for row in headline:
+        assert "*" not in row, row
+    # The demo's County South expects fewer than 5 releases in most windows: still protected.
+    due_south = next(r for r in figures["figure-b"].body["rows"] if r[0] == "due to County South")
+    assert "*" in due_south
+
+
+def test_the_selection_section_holds_aggregates_only(request: pytest.FixtureRequest):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    demo_run: PipelineRun = request.getfixturevalue("demo_run")
+    with demo_run.published() as con:
+        keys = [
+            r[0]
+            for r in con.execute("select nominal_key from marts.selection_candidates").fetchall()
+        ]
+        latest = con.execute(
+            "select month_end, eligible, entries_next_month, entered_next_month, "
+            "entered_below_threshold from marts.selection_monthly "
+            "where entries_next_month is not null order by month_end desc limit 1"
+        ).fetchone()
+    html = demo_report.html_path.read_text()
+    assert keys and not any(key in html for key in keys)
+    section = next(s for s in demo_report.sections if s.id == "selection")
+    assert f"<b>{len(keys):,} people</b> were eligible" in section.paragraphs[0]
+    table = next(f for f in section.figures if f.id == "table-selection-monthly").body
+    month_end, eligible, entries, above, below = latest
+    assert table["rows"][-1][0] == f"{month_end:%b %Y}"
+    assert table["rows"][-1][1] == f"{eligible:,}"
+    assert table["rows"][-1][2].endswith(f": {entries}")
+    assert table["rows"][-1][3:] == [str(above), str(below)]
+
+
+def test_the_impact_paragraph_uses_the_versions_horizon(request: pytest.FixtureRequest):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    demo_run: PipelineRun = request.getfixturevalue("demo_run")
+    version = json.loads((demo_run.data_dir / "current" / "version.json").read_text())
+    horizon = version["dbt_vars"]["evaluation_horizon_months"]
+    section = next(s for s in demo_report.sections if s.id == "significance")
+    text = " ".join(section.paragraphs)
+    assert f"score {horizon} months after the month before entry" in text
+    assert f"over the same {horizon} months" in text
+
+
+def _with_an_earlier_version(run: PipelineRun, folder: Path) -> Path:
+    """A copy of the run's data folder holding its version and a copy of it published as of
+    the month before, whose scorecard counted 4 more unique nominals."""
+    data = folder / "data"
+    current = (run.data_dir / "current").resolve()
+    shutil.copytree(current, data / "versions" / current.name)
+    earlier = data / "versions" / "20000101T000000000000Z-earlier"
+    shutil.copytree(current, earlier)
+    info = json.loads((earlier / "version.json").read_text())
+    info |= {"version_id": earlier.name, "as_of": "2019-02-28"}
+    (earlier / "version.json").write_text(json.dumps(info))
+    con = duckdb.connect(str(earlier / "analytics.duckdb"))
+    con.execute(
+        "update marts.scorecard set value = value + 4 "
+        "where metric = 'unique_nominals' and breakdown = 'all'"
+    )
+    con.close()
+    (data / "current").symlink_to(Path("versions") / current.name)
+    return data
+
+
+def test_figure_a_shows_the_change_since_the_previous_published_version(
+    small_run: PipelineRun, tmp_path: Path
+):
+    data = _with_an_earlier_version(small_run, tmp_path)
+    report = write_report(data, tmp_path / "out")
+    figures = {f.id: f.body for s in report.sections for f in s.figures}
+    process = figures["figure-a-process"]
+    assert process["header"] == ["Measure", "Value", "Change since 28 Feb 2019"]
+    # 3 unique nominals now, 7 in the earlier version
+    assert process["rows"][0] == ["Unique nominals", "3", "-4"]
+    trends = next(s for s in report.sections if s.id == "trends")
+    assert (
+        "Unique nominals fell from 7 on 28 Feb 2019 to 3 on 31 Mar 2019 (-4; Figure A, Process)."
+        in trends.bullets
+    )
+
+
+def test_every_interval_drawn_is_labelled_and_every_comparison_gives_its_n(
+    request: pytest.FixtureRequest,
+):
+    pytest.importorskip("dagster_project.demo.generator")
+    demo_report: Report = request.getfixturevalue("demo_report")
+    charts = {f.id: f for s in demo_report.sections for f in s.figures if f.kind == "chart"}
+    # the chart's own text (matplotlib keeps text as text in the SVG)
+    cohort = charts["chart-cohort-scores"].body
+    assert "estimate with its 95% bootstrap CI" in cohort
+    assert re.search(r"exited, all \(n = \d+ pairs\)", cohort)
+    assert len(re.findall(r"mid, \d{4} \(n = \d+ pairs\)", cohort)) == 4  # 2016 to 2019
+    assert len(re.findall(r"\d{4} \(n = \d+ spells\)", cohort)) == 4
+    impact = charts["chart-impact"].body
+    assert "95% bootstrap CI of the difference" in impact
+    for scheme in ("all", "GENERIC", "DV"):
+        assert re.search(rf"{scheme} \(n = \d+ spells\)", impact), scheme
+    distribution = charts["chart-score-distribution"]
+    assert re.search(r"entry \(all spells, n = [\d,]+\)", distribution.body)
+    assert re.search(r"exit \(exited spells, n = [\d,]+\)", distribution.body)
+    # each band the table suppresses is a * on the chart, and the note says what it means
+    table = next(
+        f for s in demo_report.sections for f in s.figures if f.id == "table-score-distribution"
+    )
+    hidden = sum(cell == "*" for row in table.body["rows"] for cell in row[1:])
+    assert hidden > 0
+    assert len(re.findall(r"<text[^>]*>\*</text>", distribution.body)) == hidden
+    assert distribution.note.startswith("* at the foot of a bar")
