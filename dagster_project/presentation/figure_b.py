@@ -46,6 +46,8 @@ class Measure:
     column: str
     scheme: str
     area: str
+    # the area a row is split by (its releases or its releases due), empty for force-wide rows
+    named_area: str
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -66,6 +68,7 @@ def measures() -> tuple[Measure, ...]:
             column=r["measure_column"],
             scheme=r["scheme"],
             area=r["area"],
+            named_area=r["named_area"] or "",
         )
         for r in rows
     )
@@ -86,9 +89,7 @@ class FigureB:
 
     def area_rows(self) -> list[int]:
         """Indexes of the rows split by release area (the rest are the force-wide rows)."""
-        labels = {_releasing(n) for n in area_names().values()}
-        labels |= {_due_to(n) for n in area_names().values()}
-        return [i for i, (label, _) in enumerate(self.rows) if label in labels]
+        return [i for i, m in enumerate(measures()) if m.named_area]
 
     def sum_groups(self) -> list[tuple[int, ...]]:
         """Row indexes whose cells add up to a shown total: the parts, then the total (for
