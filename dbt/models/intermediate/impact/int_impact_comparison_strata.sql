@@ -36,10 +36,7 @@ candidates as (
         scores.month_end,
         scores.rrs_lfl as baseline_score,
         {{ month_end_after('scores.month_end', 1) }} as next_month_end,
-        {{ month_end_after('scores.month_end', var('evaluation_horizon_months')) }}
-            as horizon_month_end,
-        {{ month_end_after('scores.month_end', 12) }} as reoffending_window_end,
-        {{ month_end_after('scores.month_end', 18) }} as court_wait_end,
+        {{ impact_horizons('scores.month_end') }},
         last_month.last_month_end
     from scores
     inner join month_ends on scores.month_end = month_ends.month_end
@@ -79,18 +76,7 @@ comparison as (
 ),
 
 reoffences as (
-    select
-        comparison.nominal_key,
-        comparison.month_end,
-        count(*) as reoffences
-    from comparison
-    inner join convictions
-        on comparison.nominal_key = convictions.nominal_key
-        and comparison.month_end < convictions.offence_date
-        and comparison.reoffending_window_end >= convictions.offence_date
-        and comparison.court_wait_end >= convictions.conviction_date
-    where comparison.court_wait_end <= comparison.last_month_end
-    group by comparison.nominal_key, comparison.month_end
+    {{ proven_reoffences('comparison', 'month_end', ['nominal_key', 'month_end']) }}
 ),
 
 followed_up as (
@@ -117,7 +103,7 @@ followed_up as (
 final as (
     select
         -- ids: the stratum
-        cast(least(floor(baseline_score / 50), 20) as integer) as score_band,
+        {{ impact_score_band('baseline_score') }} as score_band,
         year(month_end) as baseline_year,
         in_custody,
         -- measures
@@ -132,7 +118,7 @@ final as (
         avg(case when has_reoffending_horizon then reoffences end) as reoffences_per_person_month
     from followed_up
     group by
-        cast(least(floor(baseline_score / 50), 20) as integer),
+        {{ impact_score_band('baseline_score') }},
         year(month_end),
         in_custody
 )

@@ -57,10 +57,7 @@ baselines as (
 treated as (
     select
         baselines.*,
-        {{ month_end_after('baselines.baseline_month_end', var('evaluation_horizon_months')) }}
-            as horizon_month_end,
-        {{ month_end_after('baselines.baseline_month_end', 12) }} as reoffending_window_end,
-        {{ month_end_after('baselines.baseline_month_end', 18) }} as court_wait_end,
+        {{ impact_horizons('baselines.baseline_month_end') }},
         last_month.last_month_end
     from baselines
     cross join last_month
@@ -69,17 +66,7 @@ treated as (
 ),
 
 reoffences as (
-    select
-        treated.spell_id,
-        count(*) as reoffences
-    from treated
-    inner join convictions
-        on treated.nominal_key = convictions.nominal_key
-        and treated.baseline_month_end < convictions.offence_date
-        and treated.reoffending_window_end >= convictions.offence_date
-        and treated.court_wait_end >= convictions.conviction_date
-    where treated.court_wait_end <= treated.last_month_end
-    group by treated.spell_id
+    {{ proven_reoffences('treated', 'baseline_month_end', ['spell_id']) }}
 ),
 
 scored as (
@@ -113,7 +100,7 @@ scored as (
 stratified as (
     select
         *,
-        cast(least(floor(baseline_score / 50), 20) as integer) as score_band,
+        {{ impact_score_band('baseline_score') }} as score_band,
         year(baseline_month_end) as baseline_year
     from scored
 ),
