@@ -35,8 +35,7 @@ ranked_open_spells as (
         ) as spell_rank
     from reference_dates
     inner join spells
-        on reference_dates.status_date >= spells.entry_date
-        and (spells.exit_date is null or reference_dates.status_date < spells.exit_date)
+        on {{ is_open_at('spells', 'reference_dates.status_date') }}
 ),
 
 open_spells as (

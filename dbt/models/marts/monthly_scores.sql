@@ -41,8 +41,7 @@ open_spells as (
     from scored_months
     inner join spells
         on scored_months.nominal_key = spells.nominal_key
-        and scored_months.month_end >= spells.entry_date
-        and (spells.exit_date is null or scored_months.month_end < spells.exit_date)
+        and {{ is_open_at('spells', 'scored_months.month_end') }}
 ),
 
 final as (

@@ -57,8 +57,7 @@ open_at_month_end as (
     from entries
     inner join spells
         on entries.nominal_key = spells.nominal_key
-        and entries.month_end >= spells.entry_date
-        and (spells.exit_date is null or entries.month_end < spells.exit_date)
+        and {{ is_open_at('spells', 'entries.month_end') }}
 ),
 
 classified as (
