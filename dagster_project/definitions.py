@@ -30,7 +30,14 @@ from dagster_project.resources import (
     WarehouseResource,
 )
 from dagster_project.scoring.assets import scoring_assets
-from dagster_project.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, Settings, from_environment
+from dagster_project.settings import (
+    DEFAULT_DUCKDB_MEMORY_LIMIT,
+    DEFAULT_ENGINE,
+    DEFAULT_SPARK_DRIVER_MEMORY,
+    DEFAULT_SPARK_MASTER,
+    Settings,
+    from_environment,
+)
 from dagster_project.transform.assets import IomDbtCliResource, dbt_model_assets
 from dagster_project.transform.project import DBT_GUARDED_EXECUTABLE, dbt_project
 
@@ -76,10 +83,18 @@ def build_resources(
     pseudonym_key: dg.EnvVar | str = "",
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
     duckdb_temp_dir: str = "",
+    engine: str = DEFAULT_ENGINE,
+    spark_master: str = DEFAULT_SPARK_MASTER,
+    spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY,
 ) -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(
-            data_dir=str(data_dir), memory_limit=duckdb_memory_limit, temp_dir=duckdb_temp_dir
+            data_dir=str(data_dir),
+            memory_limit=duckdb_memory_limit,
+            temp_dir=duckdb_temp_dir,
+            engine=engine,
+            spark_master=spark_master,
+            spark_driver_memory=spark_driver_memory,
         ),
         "run_lock": RunLockResource(data_dir=str(data_dir)),
         "landing": LandingResource(landing_dir=str(landing_dir)),
@@ -102,6 +117,9 @@ def resources_for(settings: Settings) -> dict[str, object]:
             settings.pseudonym_key(),
             settings.duckdb_memory_limit,
             settings.duckdb_temp_dir,
+            settings.engine,
+            settings.spark_master,
+            settings.spark_driver_memory,
         ),
         **operations_resources(settings),
     }

@@ -108,8 +108,12 @@
     from {{ relation }}
 {%- endmacro %}
 
+{#- Spark's date_trunc returns a timestamp: the bounds are cast so the months are dates. -#}
 {% macro spark__month_starts(relation, start_date, end_date) -%}
-    select explode(sequence({{ start_date }}, {{ end_date }}, interval 1 month)) as month_start
+    select
+        explode(sequence(
+            cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 month
+        )) as month_start
     from {{ relation }}
 {%- endmacro %}
 

@@ -53,7 +53,8 @@ with_months as (
         exit_score - entry_score as reduction,
         case
             when not is_open
-                then {{ dbt.datediff('entry_date', 'exit_date', 'day') | trim }} / 30.4375
+                then cast({{ dbt.datediff('entry_date', 'exit_date', 'day') | trim }} as {{ type_double() }})
+                / 30.4375
         end as months_on_iom
     from scored
 ),
