@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+SPARK_STAMP := $(VENV)/.spark-stamp
 
-.PHONY: venv demo test lint ui bench clean system-deps
+.PHONY: venv demo test lint ui bench clean system-deps spark-deps test-spark
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +14,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# The spark engine (IOM_ENGINE=spark, docs/scale-out.md): the spark extra in the venv and
+# Java 17 (scripts/java.sh: apt-get installs it when missing and running as root).
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+spark-deps: $(SPARK_STAMP)
+	bash scripts/java.sh
 
 demo: venv
 	$(BIN)/iom demo-data
@@ -35,8 +45,14 @@ lint: venv
 system-deps:
 	bash scripts/system-deps.sh
 
+# The spark tests run here too when Java and the spark extra are present (make spark-deps),
+# and are skipped, with the reason, when they are not.
 test: system-deps venv lint
 	$(BIN)/python -m pytest -q
+
+# The spark engine's tests alone: one Spark run and one DuckDB run of the same landing.
+test-spark: spark-deps
+	$(BIN)/python -m pytest -q -m spark
 
 ui: venv
 	$(BIN)/iom ui

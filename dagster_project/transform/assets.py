@@ -213,7 +213,9 @@ def _spark_before_stage(
         raise dg.Failure(
             description="the spark engine runs dbt in process (dbt resource in_process: true)"
         )
-    spark = spark_session(warehouse.spark_dir, warehouse.spark_master, warehouse.spark_driver_memory)
+    spark = spark_session(
+        warehouse.spark_dir, warehouse.spark_master, warehouse.spark_driver_memory
+    )
     if first:
         reset_spark(spark, warehouse.spark_dir, SPARK_SCHEMAS)
     with warehouse.connect(read_only=True) as con:
@@ -271,7 +273,7 @@ def build_dbt_stage(
                     ".".join(key.path) for key in context.selected_asset_keys if len(key.path) == 2
                 )
                 with warehouse.connect() as con:
-                    counts = pull_tables(con, spark, warehouse.spark_dir, tables)
+                    counts = pull_tables(con, spark, warehouse.spark_dir, tables, CONTRACT_TYPES)
                 context.log.info(f"spark: {len(counts)} relations copied into the warehouse")
         finally:
             # Also when a failing test stops dbt build: the verdict is what people need to see.
@@ -293,9 +295,24 @@ def _python_deps() -> dict[str, set[dg.AssetKey]]:
 
 
 _manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+
+
+def contract_types(manifest: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """schema.name -> {column: DuckDB type} of every model column whose yml gives a data_type."""
+    return {
+        f"{node['schema']}.{node['alias']}": {
+            name: column["data_type"]
+            for name, column in node["columns"].items()
+            if column.get("data_type")
+        }
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and any(c.get("data_type") for c in node["columns"].values())
+    }
+
+
+CONTRACT_TYPES = contract_types(_manifest)
 dbt_model_assets = [
     build_dbt_stage(name, select, exclude, stage_sources(_manifest, select))
-    for name, select, exclude in stage_selections(
-        scoring_source_levels(_manifest, _python_deps())
-    )
+    for name, select, exclude in stage_selections(scoring_source_levels(_manifest, _python_deps()))
 ]

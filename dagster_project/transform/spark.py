@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -125,11 +125,21 @@ def push_tables(
 
 
 def pull_tables(
-    con: duckdb.DuckDBPyConnection, spark: SparkSession, spark_dir: Path, tables: Iterable[str]
+    con: duckdb.DuckDBPyConnection,
+    spark: SparkSession,
+    spark_dir: Path,
+    tables: Iterable[str],
+    column_types: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, int]:
-    """Spark tables or views (schema.name) to DuckDB tables of the same name, through Parquet."""
+    """Spark tables or views (schema.name) to DuckDB tables of the same name, through Parquet.
+
+    column_types: per table, the DuckDB type of a column where the model's contract names one
+    (Spark's bigint sum is DuckDB's hugeint, its int DuckDB's integer), so the warehouse holds
+    the types the duckdb engine would have built and the checks and analysts expect.
+    """
     counts: dict[str, int] = {}
     for table in tables:
+        types = (column_types or {}).get(table, {})
         schema, name = table.split(".")
         path = spark_dir / _FROM_SPARK / table
         spark.table(table).write.mode("overwrite").parquet(str(path))
@@ -141,8 +151,12 @@ def pull_tables(
         ).fetchall()
         for (kind,) in kinds:
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {table}")
-        con.execute(
-            f"create table {table} as select * from read_parquet('{path}/*.parquet')"
+        source = f"read_parquet('{path}/*.parquet')"
+        names = [row[0] for row in con.execute(f"describe select * from {source}").fetchall()]
+        select = ", ".join(
+            f'cast("{name}" as {types[name]}) as "{name}"' if name in types else f'"{name}"'
+            for name in names
         )
+        con.execute(f"create table {table} as select {select} from {source}")
         counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
     return counts

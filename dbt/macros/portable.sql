@@ -138,3 +138,10 @@
 {% macro spark__month_abbreviation(date) -%}
     upper(date_format({{ date }}, 'MMM'))
 {%- endmacro %}
+
+
+{#- 100 * numerator / denominator as a double, empty for a zero denominator. The numerator is
+    a double first: Spark makes 100.0 * an integer a DECIMAL, DuckDB a double (the same). -#}
+{% macro percent(numerator, denominator) -%}
+    100.0 * cast({{ numerator }} as {{ iom_warehouse.type_double() }}) / nullif({{ denominator }}, 0)
+{%- endmacro %}

@@ -242,7 +242,7 @@ reoffending_rows as (
     select
         'reoffending_rate_treated' as metric,
         breakdown,
-        100.0 * cast(reoffenders as {{ type_double() }}) / nullif(reoffending_matched_spells, 0) as value,
+        {{ percent('reoffenders', 'reoffending_matched_spells') }} as value,
         reoffenders as numerator,
         reoffending_matched_spells as denominator,
         'pct' as unit
@@ -251,7 +251,7 @@ reoffending_rows as (
     select
         'reoffending_rate_expected' as metric,
         breakdown,
-        100.0 * cast(expected_reoffenders as {{ type_double() }}) / nullif(reoffending_matched_spells, 0) as value,
+        {{ percent('expected_reoffenders', 'reoffending_matched_spells') }} as value,
         expected_reoffenders as numerator,
         reoffending_matched_spells as denominator,
         'pct' as unit
@@ -260,7 +260,7 @@ reoffending_rows as (
     select
         'reoffending_frequency_treated' as metric,
         breakdown,
-        100.0 * cast(reoffences as {{ type_double() }}) / nullif(reoffending_matched_spells, 0) as value,
+        {{ percent('reoffences', 'reoffending_matched_spells') }} as value,
         reoffences as numerator,
         reoffending_matched_spells as denominator,
         'per_100' as unit
@@ -269,7 +269,7 @@ reoffending_rows as (
     select
         'reoffending_frequency_expected' as metric,
         breakdown,
-        100.0 * cast(expected_reoffences as {{ type_double() }}) / nullif(reoffending_matched_spells, 0) as value,
+        {{ percent('expected_reoffences', 'reoffending_matched_spells') }} as value,
         expected_reoffences as numerator,
         reoffending_matched_spells as denominator,
         'per_100' as unit
