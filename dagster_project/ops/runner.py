@@ -29,12 +29,20 @@ def run_config_for(
     activate: bool = True,
     engine: str | None = None,
 ) -> dict:
-    """engine: None keeps the one IOM_ENGINE chose (settings); a test or benchmark names one."""
+    """engine: None keeps the one IOM_ENGINE chose (settings); a test or benchmark names one.
+
+    Run config replaces a resource's whole config (fields left out take the class defaults,
+    not the values Definitions was built with), so the engine settings are always given.
+    """
     resources: dict[str, dict] = {}
     if data_dir is not None:
-        warehouse: dict[str, str] = {"data_dir": str(Path(data_dir).resolve())}
-        if engine is not None:
-            warehouse["engine"] = engine
+        configured = defs.resources["warehouse"]
+        warehouse: dict[str, str] = {
+            "data_dir": str(Path(data_dir).resolve()),
+            "engine": engine or configured.engine,
+            "spark_master": configured.spark_master,
+            "spark_driver_memory": configured.spark_driver_memory,
+        }
         resources["warehouse"] = {"config": warehouse}
         resources["run_lock"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
     if landing_dir is not None:
