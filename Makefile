@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Test workers (pytest-xdist); tests sharing a pipeline run stay on one (tests/conftest.py).
 TEST_WORKERS ?= 2
+SPARK_STAMP := $(VENV)/.spark-stamp
 
-.PHONY: venv demo test lint ui bench clean system-deps
+.PHONY: venv demo test lint ui bench clean system-deps spark-deps test-spark
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +16,15 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# The spark engine (IOM_ENGINE=spark, docs/scale-out.md): the spark extra in the venv and
+# Java 17 (scripts/java.sh: apt-get installs it when missing and running as root).
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,spark]'
+	touch $(SPARK_STAMP)
+
+spark-deps: $(SPARK_STAMP)
+	bash scripts/java.sh
 
 demo: venv
 	$(BIN)/iom demo-data
@@ -37,8 +47,14 @@ lint: venv
 system-deps:
 	bash scripts/system-deps.sh
 
+# The spark tests run here too when Java and the spark extra are present (make spark-deps),
+# and are skipped, with the reason, when they are not.
 test: system-deps venv lint
 	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
+
+# The spark engine's tests alone: one Spark run and one DuckDB run of the same landing.
+test-spark: spark-deps
+	$(BIN)/python -m pytest -q -m spark
 
 ui: venv
 	$(BIN)/iom ui

@@ -10,6 +10,7 @@ benchmarks/results/.
     python benchmarks/run.py --scales 500,5000:100000 --no-save   # NOMINALS[:PEOPLE]
     python benchmarks/run.py --huge           # adds 500 nominals in 1,500,000 people
     python benchmarks/run.py --scales 500 --against 9fd1c11   # that commit, then this tree
+    python benchmarks/run.py --engines duckdb,spark     # each scale on both engines, side by side
 
 A scale is a number of nominals and a population around them (people with no IOM spell,
 the demo generator's --population; 20,000 unless given).
@@ -192,6 +193,8 @@ class ScaleResult:
     peak_tree_rss_mib: float
     cpu_s: float
     measured: dict[str, Any]
+    # IOM_ENGINE of the run (docs/scale-out.md).
+    engine: str = "duckdb"
 
     @property
     def total_s(self) -> float:
@@ -232,6 +235,7 @@ class ScaleResult:
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "engine": self.engine,
             "nominals": self.nominals,
             "people": self.people,
             "input_rows": self.input_rows,
@@ -288,9 +292,18 @@ class TreeMemory(threading.Thread):
 
 
 def run_scale(
-    scale: tuple[int, int], work: Path, tree: Path = REPO_ROOT, label: str = ""
+    scale: tuple[int, int],
+    work: Path,
+    tree: Path = REPO_ROOT,
+    label: str = "",
+    engine: str = "duckdb",
 ) -> ScaleResult:
-    """One run at one scale, by the code in `tree` (this checkout, or the --against commit's)."""
+    """One run at one scale, by the code in `tree` (this checkout, or the --against commit's).
+
+    engine: the child's IOM_ENGINE; a spark run gets its own data dir beside DuckDB's.
+    """
+    if engine != "duckdb":
+        label = f"{label}-{engine}"
     from dagster_project.demo.generator import generate_landing
 
     nominals, people = scale
@@ -322,6 +335,7 @@ def run_scale(
                 **os.environ,
                 "DAGSTER_HOME": str(data_dir / "dagster_home"),
                 "PYTHONPATH": str(tree),
+                "IOM_ENGINE": engine,
             },
         )
         memory = TreeMemory(process.pid)
@@ -351,11 +365,54 @@ def run_scale(
         # machine shared with other work.
         cpu_s=usage.ru_utime + usage.ru_stime,
         measured=measured,
+        engine=engine,
     )
 
 
 def _cell(value: float | None, fmt: str = "{:.1f}") -> str:
     return "-" if value is None else fmt.format(value)
+
+
+def format_engines(results: list[ScaleResult]) -> str:
+    """Each scale on each engine, side by side: where the time goes, in wall seconds."""
+    header = ["seconds (wall)", *(f"{r.label}, {r.engine}" for r in results)]
+
+    def steps_s(r: ScaleResult, wanted: Any) -> float:
+        return sum(s for k, s in r.steps.items() if wanted(k.lower()))
+
+    rows = [
+        ["input rows", *(f"{r.input_rows:,}" for r in results)],
+        ["start-up (import, defs)", *(_cell(r.measured["startup_s"]) for r in results)],
+        [
+            "ingest (feed steps)",
+            *(_cell(steps_s(r, lambda k: k.startswith("raw"))) for r in results),
+        ],
+        ["dbt steps (build + tests)", *(_cell(r.dbt_step_s()) for r in results)],
+        [
+            "scoring steps (Python)",
+            *(_cell(steps_s(r, lambda k: k.startswith("scoring") or "rrs" in k)) for r in results),
+        ],
+        ["checks steps", *(_cell(steps_s(r, lambda k: "check" in k)) for r in results)],
+        ["publish", *(_cell(steps_s(r, lambda k: "published" in k)) for r in results)],
+        ["TOTAL wall", *(_cell(r.total_s) for r in results)],
+        ["CPU (user + system, all processes)", *(_cell(r.cpu_s) for r in results)],
+        [
+            "peak RSS, all processes (MiB)",
+            *(_cell(r.peak_tree_rss_mib, "{:.0f}") for r in results),
+        ],
+        ["rows per second", *(f"{r.input_rows / r.total_s:,.0f}" for r in results)],
+        ["load average before", *(f"{r.load_before:.2f}" for r in results)],
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def format_table(results: list[ScaleResult]) -> str:
@@ -597,6 +654,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help=f"also run {HUGE_SCALE[0]:,} nominals in {HUGE_SCALE[1]:,} people",
     )
+    parser.add_argument(
+        "--engines",
+        default="duckdb",
+        help="comma-separated IOM_ENGINE values to run each scale on (duckdb, spark); the "
+        "first engine's runs make the main table and ratios",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only; write no JSON")
     parser.add_argument("--work-dir", help="keep landing folders and warehouses here")
     parser.add_argument(
@@ -641,14 +704,17 @@ def main(argv: list[str] | None = None) -> int:
                 env={**os.environ, "PYTHONPATH": str(tree)},
                 check=True,
             )
-        results, old_results = [], []
+        engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+        results, old_results, other_engines = [], [], []
         for scale in scales:
             what = f"{scale[0]:,} nominals, {scale[1]:,} people"
             if old_tree is not None:
                 print(f"running {what} at {against} ...", flush=True)
                 old_results.append(run_scale(scale, work, old_tree, f"-{against}"))
-            print(f"running {what} ...", flush=True)
-            results.append(run_scale(scale, work))
+            for engine in engines:
+                print(f"running {what} on {engine} ...", flush=True)
+                run = run_scale(scale, work, engine=engine)
+                (results if engine == engines[0] else other_engines).append(run)
     print()
     if old_results:
         print(f"At {against}:")
@@ -661,6 +727,11 @@ def main(argv: list[str] | None = None) -> int:
     comparison = compare(old_results, results) if old_results else None
     if comparison:
         print(format_comparison(comparison, against or ""))
+    if other_engines:
+        print("\nEngines side by side:")
+        print(
+            format_engines(sorted([*results, *other_engines], key=lambda r: (r.people, r.nominals)))
+        )
     if args.no_save:
         return 0
     report = {
@@ -672,6 +743,8 @@ def main(argv: list[str] | None = None) -> int:
         "scales": [r.as_json() for r in results],
         "ratios": found,
     }
+    if other_engines:
+        report["other_engines"] = [r.as_json() for r in other_engines]
     if comparison:
         report["against"] = {
             "commit": against,

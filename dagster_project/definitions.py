@@ -33,6 +33,9 @@ from dagster_project.scoring.assets import scoring_assets
 from dagster_project.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_PROTECTIVE_MARKING,
+    DEFAULT_ENGINE,
+    DEFAULT_SPARK_DRIVER_MEMORY,
+    DEFAULT_SPARK_MASTER,
     Settings,
     from_environment,
 )
@@ -82,6 +85,9 @@ def build_resources(
     duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT,
     duckdb_temp_dir: str = "",
     protective_marking: str = DEFAULT_PROTECTIVE_MARKING,
+    engine: str = DEFAULT_ENGINE,
+    spark_master: str = DEFAULT_SPARK_MASTER,
+    spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY,
 ) -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(
@@ -89,6 +95,9 @@ def build_resources(
             memory_limit=duckdb_memory_limit,
             temp_dir=duckdb_temp_dir,
             protective_marking=protective_marking,
+            engine=engine,
+            spark_master=spark_master,
+            spark_driver_memory=spark_driver_memory,
         ),
         "run_lock": RunLockResource(data_dir=str(data_dir)),
         "landing": LandingResource(landing_dir=str(landing_dir)),
@@ -112,6 +121,9 @@ def resources_for(settings: Settings) -> dict[str, object]:
             settings.duckdb_memory_limit,
             settings.duckdb_temp_dir,
             settings.protective_marking,
+            settings.engine,
+            settings.spark_master,
+            settings.spark_driver_memory,
         ),
         **operations_resources(settings),
     }

@@ -19,6 +19,9 @@ from dagster_project.ingest.contract import MANIFEST_NAME
 from dagster_project.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
     DEFAULT_PROTECTIVE_MARKING,
+    DEFAULT_ENGINE,
+    DEFAULT_SPARK_DRIVER_MEMORY,
+    DEFAULT_SPARK_MASTER,
     DUCKDB_MEMORY_LIMIT_ENV,
     DUCKDB_TEMP_DIR_ENV,
     WAREHOUSE_PATH_ENV,
@@ -41,6 +44,12 @@ class WarehouseResource(dg.ConfigurableResource):
     temp_dir: str = ""
     # The protective marking of the report's every page (IOM_PROTECTIVE_MARKING).
     protective_marking: str = DEFAULT_PROTECTIVE_MARKING
+    # Which engine builds the dbt models (settings.ENGINES). With spark, dbt builds on a Spark
+    # started in this process and the tables the Python steps, the checks and publication
+    # read are copied back here through Parquet (transform/spark.py).
+    engine: str = DEFAULT_ENGINE
+    spark_master: str = DEFAULT_SPARK_MASTER
+    spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
 
     @property
     def root(self) -> Path:
@@ -53,6 +62,11 @@ class WarehouseResource(dg.ConfigurableResource):
     @property
     def analytics_path(self) -> Path:
         return self.root / "analytics.duckdb"
+
+    @property
+    def spark_dir(self) -> Path:
+        """The spark engine's working folder: its tables and the Parquet handed between engines."""
+        return self.root / "spark"
 
     @property
     def spill_dir(self) -> Path:

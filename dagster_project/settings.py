@@ -38,6 +38,17 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "80%"
 # version with more detail).
 PROTECTIVE_MARKING_ENV = "IOM_PROTECTIVE_MARKING"
 DEFAULT_PROTECTIVE_MARKING = "OFFICIAL"
+# Which engine builds the dbt models: duckdb (the default, one machine) or spark (dbt-spark;
+# `pip install -e .[spark]` and Java 17). docs/scale-out.md.
+ENGINE_ENV = "IOM_ENGINE"
+ENGINES = ("duckdb", "spark")
+DEFAULT_ENGINE = "duckdb"
+# The Spark the pipeline starts in its own process for the spark engine: master and driver
+# memory (a cluster is reached through dbt-spark's thrift/connect targets instead).
+SPARK_MASTER_ENV = "IOM_SPARK_MASTER"
+DEFAULT_SPARK_MASTER = "local[2]"
+SPARK_DRIVER_MEMORY_ENV = "IOM_SPARK_DRIVER_MEMORY"
+DEFAULT_SPARK_DRIVER_MEMORY = "2g"
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,9 @@ class Settings:
     # Empty: duckdb_tmp in the data folder.
     duckdb_temp_dir: str = ""
     protective_marking: str = DEFAULT_PROTECTIVE_MARKING
+    engine: str = DEFAULT_ENGINE
+    spark_master: str = DEFAULT_SPARK_MASTER
+    spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
 
     @property
     def analytics_path(self) -> Path:
@@ -69,6 +83,14 @@ class Settings:
     def pseudonym_key(self) -> dg.EnvVar | str:
         """The key as Dagster should receive it: by name, or empty for the demo key."""
         return dg.EnvVar(PSEUDONYM_KEY_ENV) if self.has_pseudonym_key else ""
+
+
+def engine_from(value: str | None) -> str:
+    """The engine named by IOM_ENGINE (empty: duckdb); anything else is refused by name."""
+    engine = (value or DEFAULT_ENGINE).strip().lower()
+    if engine not in ENGINES:
+        raise ValueError(f"{ENGINE_ENV} must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return engine
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
@@ -82,6 +104,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
         duckdb_memory_limit=env.get(DUCKDB_MEMORY_LIMIT_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT,
         duckdb_temp_dir=env.get(DUCKDB_TEMP_DIR_ENV, ""),
         protective_marking=(env.get(PROTECTIVE_MARKING_ENV) or DEFAULT_PROTECTIVE_MARKING).strip(),
+        engine=engine_from(env.get(ENGINE_ENV)),
+        spark_master=env.get(SPARK_MASTER_ENV) or DEFAULT_SPARK_MASTER,
+        spark_driver_memory=env.get(SPARK_DRIVER_MEMORY_ENV) or DEFAULT_SPARK_DRIVER_MEMORY,
         alerts=AlertSettings(
             smtp_host=env.get("IOM_ALERT_SMTP_HOST", ""),
             smtp_port=int(env.get("IOM_ALERT_SMTP_PORT") or 25),

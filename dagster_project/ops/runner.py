@@ -27,10 +27,23 @@ def run_config_for(
     landing_dir: Path | None = None,
     as_of: date | None = None,
     activate: bool = True,
+    engine: str | None = None,
 ) -> dict:
+    """engine: None keeps the one IOM_ENGINE chose (settings); a test or benchmark names one.
+
+    Run config replaces a resource's whole config (fields left out take the class defaults,
+    not the values Definitions was built with), so the engine settings are always given.
+    """
     resources: dict[str, dict] = {}
     if data_dir is not None:
-        resources["warehouse"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
+        configured = defs.resources["warehouse"]
+        warehouse: dict[str, str] = {
+            "data_dir": str(Path(data_dir).resolve()),
+            "engine": engine or configured.engine,
+            "spark_master": configured.spark_master,
+            "spark_driver_memory": configured.spark_driver_memory,
+        }
+        resources["warehouse"] = {"config": warehouse}
         resources["run_lock"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
     if landing_dir is not None:
         resources["landing"] = {"config": {"landing_dir": str(Path(landing_dir).resolve())}}
@@ -93,10 +106,11 @@ def run_pipeline(
     as_of: date | None = None,
     instance: DagsterInstance | None = None,
     activate: bool = True,
+    engine: str | None = None,
 ) -> RunOutcome:
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     result = job.execute_in_process(
-        run_config=run_config_for(data_dir, landing_dir, as_of, activate),
+        run_config=run_config_for(data_dir, landing_dir, as_of, activate, engine),
         instance=instance or instance_for(data_dir),
         raise_on_error=False,
     )

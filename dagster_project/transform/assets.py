@@ -27,6 +27,7 @@ from dagster_project.transform.dbt_vars import run_dbt_vars
 from dagster_project.transform.in_process import dbt_in_process
 from dagster_project.transform.project import dbt_project
 from dagster_project.transform.table_metadata import with_table_metadata
+from dagster_project.transform.spark import DBT_TARGETS
 
 
 class IomDbtTranslator(DagsterDbtTranslator):
@@ -86,6 +87,7 @@ def _warehouse_for_dbt(warehouse: WarehouseResource) -> Iterator[None]:
     """profiles.yml reads the warehouse path and DuckDB's settings from dbt's environment."""
     values = {
         **warehouse.dbt_environment(),
+        "DBT_TARGET": DBT_TARGETS[warehouse.engine],
         # For dbt_guarded / child.py: which python runs dbt, and which process it dies with.
         PYTHON_ENV: sys.executable,
         PARENT_PID_ENV: str(os.getpid()),
@@ -185,7 +187,52 @@ def stage_selections(levels: Mapping[str, int]) -> list[tuple[str, str, str | No
     return stages
 
 
-def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
+def stage_sources(manifest: Mapping[str, Any], select: str) -> list[str]:
+    """The source tables (schema.name) a stage reads that no dbt stage builds.
+
+    The first stage reads the feeds (every source but the scoring ones); a later stage the
+    scoring sources it is selected from. The spark engine copies them into Spark first.
+    """
+    chosen = {
+        token.removeprefix(f"source:{SCORING_SOURCE}.").removesuffix("+")
+        for token in select.split()
+        if token.startswith(f"source:{SCORING_SOURCE}.")
+    }
+    return sorted(
+        f"{props['schema']}.{props['name']}"
+        for props in manifest["sources"].values()
+        if (props["source_name"] == SCORING_SOURCE) == bool(chosen)
+        and (not chosen or props["name"] in chosen)
+    )
+
+
+def _spark_before_stage(
+    warehouse: WarehouseResource, dbt: DbtCliResource, sources: Sequence[str], first: bool
+) -> Any:
+    """Start (or find) the run's Spark and load the stage's sources into it."""
+    from dagster_project.transform.spark import push_tables, reset_spark, spark_session
+
+    if not getattr(dbt, "in_process", False):
+        raise dg.Failure(
+            description="the spark engine runs dbt in process (dbt resource in_process: true)"
+        )
+    spark = spark_session(
+        warehouse.spark_dir, warehouse.spark_master, warehouse.spark_driver_memory
+    )
+    if first:
+        reset_spark(spark, warehouse.spark_dir, SPARK_SCHEMAS)
+    with warehouse.connect(read_only=True) as con:
+        push_tables(con, spark, warehouse.spark_dir, sources)
+    return spark
+
+
+# Every schema the spark engine creates in Spark (sources, models, seeds).
+SPARK_SCHEMAS = ("raw", "scoring", "reference", "staging", "intermediate", "marts")
+
+
+def build_dbt_stage(
+    name: str, select: str, exclude: str | None, sources: Sequence[str] = ()
+) -> dg.AssetsDefinition:
     @dbt_assets(
         manifest=dbt_project.manifest_path,
         project=dbt_project,
@@ -211,6 +258,9 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
         events: list[Any] = []
         failure: Exception | None = None
         checkpoint("dbt")
+        spark = None
+        if warehouse.engine == "spark":
+            spark = _spark_before_stage(warehouse, dbt, sources, first=select == "fqn:*")
         try:
             with _warehouse_for_dbt(warehouse):
                 for event in dbt.cli(
@@ -221,6 +271,17 @@ def build_dbt_stage(name: str, select: str, exclude: str | None) -> dg.AssetsDef
                     if isinstance(event, dg.AssetCheckResult):
                         verdicts.append(event)
                     events.append(event)
+            if spark is not None:
+                from dagster_project.transform.spark import pull_tables
+
+                # What the stage built, back into DuckDB for the Python steps, the checks and
+                # publication: [schema, name] asset keys are the relations.
+                tables = sorted(
+                    ".".join(key.path) for key in context.selected_asset_keys if len(key.path) == 2
+                )
+                with warehouse.connect() as con:
+                    counts = pull_tables(con, spark, warehouse.spark_dir, tables, CONTRACT_TYPES)
+                context.log.info(f"spark: {len(counts)} relations copied into the warehouse")
         except Exception as exc:  # what dbt built before it failed is still reported
             failure = exc
         finally:
@@ -251,8 +312,23 @@ def _python_deps() -> dict[str, set[dg.AssetKey]]:
     }
 
 
+def contract_types(manifest: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """schema.name -> {column: DuckDB type} of every model column whose yml gives a data_type."""
+    return {
+        f"{node['schema']}.{node['alias']}": {
+            name: column["data_type"]
+            for name, column in node["columns"].items()
+            if column.get("data_type")
+        }
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and any(c.get("data_type") for c in node["columns"].values())
+    }
+
+
+CONTRACT_TYPES = contract_types(_manifest())
 dbt_model_assets = [
-    build_dbt_stage(name, select, exclude)
+    build_dbt_stage(name, select, exclude, stage_sources(_manifest(), select))
     for name, select, exclude in stage_selections(
         scoring_source_levels(_manifest(), _python_deps())
     )

@@ -30,6 +30,8 @@ _ENV_TO_FLAG = {
     "DBT_PROFILES_DIR": "--profiles-dir",
     "DBT_PROJECT_DIR": "--project-dir",
     "DBT_INDIRECT_SELECTION": "--indirect-selection",
+    # The profile target: the engine's (transform/spark.py DBT_TARGETS).
+    "DBT_TARGET": "--target",
 }
 # dbt prints nothing itself (dagster-dbt re-prints every event it reads); dbt.log remains.
 _QUIET = ["--log-level", "none", "--no-send-anonymous-usage-stats"]
@@ -47,7 +49,9 @@ def _manifest(project_dir: str, flags: list[str]) -> Any:
     """
     from dbt.cli.main import dbtRunner
 
-    fingerprint = project_fingerprint(Path(project_dir))
+    # A manifest holds the target's database and schemas: one per target.
+    target = flags[flags.index("--target") + 1] if "--target" in flags else ""
+    fingerprint = f"{project_fingerprint(Path(project_dir))}:{target}"
     if fingerprint not in _manifests:
         # Into the run's own target folder: dbt/target/manifest.json is ensure_manifest's.
         parsed = dbtRunner().invoke(["parse", *flags])

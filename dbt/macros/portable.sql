@@ -108,8 +108,12 @@
     from {{ relation }}
 {%- endmacro %}
 
+{#- Spark's date_trunc returns a timestamp: the bounds are cast so the months are dates. -#}
 {% macro spark__month_starts(relation, start_date, end_date) -%}
-    select explode(sequence({{ start_date }}, {{ end_date }}, interval 1 month)) as month_start
+    select
+        explode(sequence(
+            cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 month
+        )) as month_start
     from {{ relation }}
 {%- endmacro %}
 
@@ -133,4 +137,11 @@
 
 {% macro spark__month_abbreviation(date) -%}
     upper(date_format({{ date }}, 'MMM'))
+{%- endmacro %}
+
+
+{#- 100 * numerator / denominator as a double, empty for a zero denominator. The numerator is
+    a double first: Spark makes 100.0 * an integer a DECIMAL, DuckDB a double (the same). -#}
+{% macro percent(numerator, denominator) -%}
+    100.0 * cast({{ numerator }} as {{ iom_warehouse.type_double() }}) / nullif({{ denominator }}, 0)
 {%- endmacro %}

@@ -3,7 +3,7 @@
 {% macro count_or_pct(unit, numerator, denominator) -%}
     case
         when {{ unit }} = 'count' then {{ numerator }}
-        when {{ denominator }} > 0 then 100.0 * {{ numerator }} / {{ denominator }}
+        when {{ denominator }} > 0 then 100.0 * cast({{ numerator }} as {{ type_double() }}) / {{ denominator }}
     end
 {%- endmacro %}
 

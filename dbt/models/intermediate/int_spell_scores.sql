@@ -2,6 +2,7 @@
 -- reduction and days at liberty: what nominal_scores publishes and what the scorecard
 -- sections average. Scores are read from stg_rrs_scores (computed once, in the Python
 -- asset), never recomputed here.
+{%- set spell_days = dbt.datediff('entry_date', 'exit_date', 'day') | trim %}
 with spells as (
     select * from {{ ref('int_spells') }}
 ),
@@ -53,7 +54,7 @@ with_months as (
         exit_score - entry_score as reduction,
         case
             when not is_open
-                then {{ dbt.datediff('entry_date', 'exit_date', 'day') | trim }} / 30.4375
+                then cast({{ spell_days }} as {{ type_double() }}) / 30.4375
         end as months_on_iom
     from scored
 ),

@@ -65,8 +65,8 @@ final as (
         {{ dbt.cast('cases', dbt.type_int()) }} as cases,
         {{ dbt.cast('total_cases', dbt.type_int()) }} as total_cases,
         -- no closed case with an outcome for the type: a share of nothing is undefined
-        100.0 * cases / nullif(total_cases, 0) as pct,
-        100.0 * cessation_or_significant_cases / nullif(total_cases, 0)
+        {{ percent('cases', 'total_cases') }} as pct,
+        {{ percent('cessation_or_significant_cases', 'total_cases') }}
             as cessation_or_significant_pct
     from with_totals
 )

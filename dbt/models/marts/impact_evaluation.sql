@@ -2,7 +2,8 @@
 -- same score band, year and custody status, not on IOM) predicts, and proven reoffending
 -- against the same comparison. Long format like the scorecard: one row per section x metric x
 -- breakdown.
-{# One row per metric: (metric, value, numerator, denominator, unit), by section. #}
+{# One row per metric: (metric, value, numerator, denominator, unit), by section; a count's
+   share is percent() (a double on every engine). #}
 {%- set section_rows = {
     'impact': [
         ('treated_spells', 'treated_spells', 'treated_spells', 'null', 'count'),
@@ -66,28 +67,28 @@
         ),
         (
             'reoffending_rate_treated',
-            '100.0 * reoffenders / nullif(reoffending_matched_spells, 0)',
+            percent('reoffenders', 'reoffending_matched_spells'),
             'reoffenders',
             'reoffending_matched_spells',
             'pct',
         ),
         (
             'reoffending_rate_expected',
-            '100.0 * expected_reoffenders / nullif(reoffending_matched_spells, 0)',
+            percent('expected_reoffenders', 'reoffending_matched_spells'),
             'expected_reoffenders',
             'reoffending_matched_spells',
             'pct',
         ),
         (
             'reoffending_frequency_treated',
-            '100.0 * reoffences / nullif(reoffending_matched_spells, 0)',
+            percent('reoffences', 'reoffending_matched_spells'),
             'reoffences',
             'reoffending_matched_spells',
             'per_100',
         ),
         (
             'reoffending_frequency_expected',
-            '100.0 * expected_reoffences / nullif(reoffending_matched_spells, 0)',
+            percent('expected_reoffences', 'reoffending_matched_spells'),
             'expected_reoffences',
             'reoffending_matched_spells',
             'per_100',

@@ -75,7 +75,7 @@ final as (
         absolute_error / nullif(windows, 0) as mean_absolute_error,
         early_releases,
         -- numerator early_releases, denominator actual_releases; 0-100 scale
-        100.0 * early_releases / nullif(actual_releases, 0) as early_release_pct
+        {{ percent('early_releases', 'actual_releases') }} as early_release_pct
     from unioned
 )
 

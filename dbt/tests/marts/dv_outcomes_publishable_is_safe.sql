@@ -21,7 +21,7 @@ lone_suppressed as (
     from published
     where total_cases is not null
     group by abuse_type
-    having count(*) filter (where is_suppressed) = 1
+    having {{ iom_warehouse.count_where('is_suppressed') }} = 1
 ),
 
 altered as (

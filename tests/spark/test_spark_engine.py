@@ -1,0 +1,134 @@
+"""IOM_ENGINE=spark: the whole pipeline on a small seeded landing, on Spark local, against DuckDB.
+
+One Spark run and one DuckDB run of the same landing folder, shared by the module. Their
+published marts (analytics.duckdb, built from the marts' Parquet) must hold the same tables
+with the same columns, types and rows: counts, keys, dates and integer scores exactly, doubles
+to 9 significant digits (Spark and DuckDB may sum a mean's terms in another order).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from dagster_project.transform.spark import spark_available
+from tests.pipeline import PipelineRun, run_on
+
+_MISSING = spark_available()
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.skipif(_MISSING is not None, reason=f"spark engine unavailable: {_MISSING}"),
+]
+
+# check_results records each run's own id and time.
+VOLATILE = {"check_results": {"run_id", "checked_at"}}
+
+
+def _run(landing: Path, data_dir: Path, engine: str) -> PipelineRun:
+    from dagster import DagsterInstance
+
+    from dagster_project.ops.runner import run_pipeline
+
+    with DagsterInstance.ephemeral() as instance:
+        outcome = run_pipeline(data_dir, landing_dir=landing, instance=instance, engine=engine)
+    return PipelineRun(landing=landing, data_dir=data_dir, outcome=outcome)
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from dagster_project.demo.generator import generate_landing
+
+    root = tmp_path_factory.mktemp("spark_landing") / "landing"
+    # Small, so Spark's fixed cost per query dominates, but every mart has rows: DV and IDVA
+    # cases, exits, re-entries, custody, a population around the nominals.
+    return generate_landing(root, seed=11, nominals=60, population=200).out_dir
+
+
+@pytest.fixture(scope="module")
+def spark_run(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    run = _run(landing, tmp_path_factory.mktemp("spark_data"), "spark")
+    assert run.outcome.success, run.outcome.failures
+    return run
+
+
+@pytest.fixture(scope="module")
+def duckdb_run(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
+    run = run_on(landing, tmp_path_factory.mktemp("duckdb_data"))
+    assert run.outcome.success, run.outcome.failures
+    return run
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    rows = con.execute(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'marts' order by table_name, ordinal_position"
+    ).fetchall()
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for table, column, kind in rows:
+        tables.setdefault(table, []).append((column, kind))
+    return tables
+
+
+def _normalised(value: Any) -> tuple:
+    """A sortable, comparable form: doubles to 9 significant digits, None first."""
+    if value is None:
+        return (0, "")
+    if isinstance(value, float):
+        if math.isnan(value):
+            return (1, "nan")
+        return (2, float(f"{value:.9g}"))
+    if isinstance(value, int | date):
+        return (2, value)
+    return (3, str(value))
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> list[tuple]:
+    select = ", ".join(f'"{c}"' for c in columns)
+    rows = con.execute(f"select {select} from marts.{table}").fetchall()
+    return sorted(tuple(_normalised(v) for v in row) for row in rows)
+
+
+def test_spark_run_publishes_a_version(spark_run: PipelineRun) -> None:
+    """The Spark run published: analytics.duckdb and one Parquet file per mart."""
+    parquet = {p.stem for p in (spark_run.data_dir / "marts").glob("*.parquet")}
+    with spark_run.published() as con:
+        tables = set(_tables(con))
+    assert "nominal_scores" in tables
+    assert parquet == tables
+
+
+def test_published_marts_equal_duckdb(spark_run: PipelineRun, duckdb_run: PipelineRun) -> None:
+    """Table by table: same columns and types, same rows (doubles to 9 significant digits)."""
+    with spark_run.published() as spark, duckdb_run.published() as local:
+        spark_tables, local_tables = _tables(spark), _tables(local)
+        assert sorted(spark_tables) == sorted(local_tables)
+        differing = []
+        for table, columns in local_tables.items():
+            assert spark_tables[table] == columns, table
+            names = [c for c, _ in columns if c not in VOLATILE.get(table, set())]
+            expected = _rows(local, table, names)
+            got = _rows(spark, table, names)
+            assert len(got) == len(expected), table
+            if got != expected:
+                differing.append(table)
+        assert not differing, f"marts whose rows differ between engines: {differing}"
+
+
+def test_marts_parquet_equal_duckdb(spark_run: PipelineRun, duckdb_run: PipelineRun) -> None:
+    """The published Parquet of both engines: the same row count per mart."""
+    con = duckdb.connect()
+    try:
+        for path in sorted((duckdb_run.data_dir / "marts").glob("*.parquet")):
+            other = spark_run.data_dir / "marts" / path.name
+            counts = [
+                con.execute(f"select count(*) from read_parquet('{p}')").fetchone()[0]
+                for p in (path, other)
+            ]
+            assert counts[0] == counts[1], path.stem
+    finally:
+        con.close()
