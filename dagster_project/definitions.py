@@ -32,8 +32,8 @@ from dagster_project.resources import (
 from dagster_project.scoring.assets import scoring_assets
 from dagster_project.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
-    DEFAULT_PROTECTIVE_MARKING,
     DEFAULT_ENGINE,
+    DEFAULT_PROTECTIVE_MARKING,
     DEFAULT_SPARK_DRIVER_MEMORY,
     DEFAULT_SPARK_MASTER,
     Settings,

@@ -18,8 +18,8 @@ import duckdb
 from dagster_project.ingest.contract import MANIFEST_NAME
 from dagster_project.settings import (
     DEFAULT_DUCKDB_MEMORY_LIMIT,
-    DEFAULT_PROTECTIVE_MARKING,
     DEFAULT_ENGINE,
+    DEFAULT_PROTECTIVE_MARKING,
     DEFAULT_SPARK_DRIVER_MEMORY,
     DEFAULT_SPARK_MASTER,
     DUCKDB_MEMORY_LIMIT_ENV,

@@ -26,8 +26,8 @@ from dagster_project.transform.child import PARENT_PID_ENV, PYTHON_ENV
 from dagster_project.transform.dbt_vars import run_dbt_vars
 from dagster_project.transform.in_process import dbt_in_process
 from dagster_project.transform.project import dbt_project
-from dagster_project.transform.table_metadata import with_table_metadata
 from dagster_project.transform.spark import DBT_TARGETS
+from dagster_project.transform.table_metadata import with_table_metadata
 
 
 class IomDbtTranslator(DagsterDbtTranslator):

@@ -21,6 +21,7 @@ needs neither pyspark nor Java.
 from __future__ import annotations
 
 import shutil
+import sys
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -91,10 +92,13 @@ def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSess
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             .config("spark.ui.enabled", "false")
+            # Python functions (the presentation layer's) run in this interpreter's venv.
+            .config("spark.pyspark.python", sys.executable)
             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
             .getOrCreate()
         )
         session.sparkContext.setLogLevel("ERROR")
+        _register_functions(session)
         _session, _session_dir = session, spark_dir
         return session
 
@@ -160,3 +164,14 @@ def pull_tables(
         con.execute(f"create table {table} as select {select} from {source}")
         counts[table] = con.execute(f"select count(*) from {table}").fetchone()[0]
     return counts
+
+
+def _register_functions(session: SparkSession) -> None:
+    """The SQL functions dbt-duckdb gets from its plugin (presentation/sql_functions.py), as
+    Spark functions of the same name: the marts call one definition on either engine."""
+    from dagster_project.presentation.sql_functions import (
+        DISPLAY_TEXT_FUNCTION,
+        scorecard_display_text,
+    )
+
+    session.udf.register(DISPLAY_TEXT_FUNCTION, scorecard_display_text, "string")
