@@ -1,18 +1,17 @@
 """The presentation layer's formatter as a SQL function, so a mart's display text is written by
 the same code as `iom scorecard` and the report (presentation/format.py), not copied into SQL.
 
-A dbt-duckdb plugin (dbt/profiles.yml, `plugins`): every connection dbt opens gets
-`scorecard_display_text(unit, value, value_label, numerator, denominator, counted)`, the
-exact (unsuppressed) text `iom scorecard` prints for one scorecard row. The mart figure_a
-stores its result, so readers of the published copy need no function.
+`scorecard_display_text(unit, value, value_label, numerator, denominator, counted)` is the
+exact (unsuppressed) text `iom scorecard` prints for one scorecard row. dbt-duckdb registers it
+through the plugin in presentation/duckdb_plugin.py (dbt/profiles.yml, `plugins`), the spark
+engine on its session (transform/spark.py). The mart figure_a stores its result, so readers
+of the published copy need no function. No engine is imported here: Spark's Python workers
+import this module to run the function.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from dbt.adapters.duckdb.plugins import BasePlugin
-from duckdb import DuckDBPyConnection
 
 from dagster_project.presentation.format import scorecard_value
 
@@ -37,16 +36,3 @@ def scorecard_display_text(
         "denominator": denominator,
     }
     return scorecard_value(row, counted or "")
-
-
-class Plugin(BasePlugin):
-    """Registers the presentation layer's SQL functions on each dbt connection."""
-
-    def configure_connection(self, conn: DuckDBPyConnection) -> None:
-        conn.create_function(
-            DISPLAY_TEXT_FUNCTION,
-            scorecard_display_text,
-            DISPLAY_TEXT_PARAMETERS,  # type: ignore[arg-type]
-            "VARCHAR",  # type: ignore[arg-type]
-            null_handling="special",  # type: ignore[arg-type]
-        )

@@ -20,6 +20,7 @@ needs neither pyspark nor Java.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import threading
@@ -80,6 +81,9 @@ def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSess
         if _session is not None:
             _session.stop()
         spark_dir.mkdir(parents=True, exist_ok=True)
+        # Spark's Python workers (the presentation layer's SQL functions) run in this
+        # interpreter, whose venv has the project; by default they start `python3` on PATH.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         session = (
             SparkSession.builder.master(master)
             .appName("iom-warehouse")
@@ -92,8 +96,6 @@ def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSess
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             .config("spark.ui.enabled", "false")
-            # Python functions (the presentation layer's) run in this interpreter's venv.
-            .config("spark.pyspark.python", sys.executable)
             .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
             .getOrCreate()
         )

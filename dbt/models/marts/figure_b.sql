@@ -6,6 +6,15 @@
 {%- for name in model.columns if modules.re.fullmatch('month_[0-9]+', name) %}
 {%- do month_columns.append(name) %}
 {%- endfor %}
+{#- cohort_monthly's counts (its bigint contract columns), one of which each measure names -#}
+{%- set count_columns = [] %}
+{%- if execute %}
+{%- set cohort_node = graph.nodes.values() | selectattr('name', 'equalto', 'cohort_monthly')
+    | first %}
+{%- for name, column in cohort_node.columns.items() if column.data_type == 'bigint' %}
+{%- do count_columns.append(name) %}
+{%- endfor %}
+{%- endif %}
 with measures as (
     select * from {{ ref('figure_b_measures') }}
 ),
@@ -23,36 +32,36 @@ forecast as (
 ),
 
 -- the printed months, numbered 1 (the earliest shown) to the number of month columns
+ranked_months as (
+    select
+        month_end,
+        row_number() over (order by month_end desc) as months_back
+    from (select distinct month_end from cohort) as month_ends
+),
+
 printed_months as (
     select
         month_end,
-        {{ month_columns | length }} + 1
-        - row_number() over (order by month_end desc) as month_number
-    from (select distinct month_end from cohort) as month_ends
-    qualify row_number() over (order by month_end desc) <= {{ month_columns | length }}
-),
-
-cohort_counts as (
-    unpivot (
-        select * exclude (area)
-        from cohort
-        where area = 'ALL'
-    )
-    on columns(* exclude (month_end, scheme))
-    into name measure_column value measure_value
+        {{ month_columns | length }} + 1 - months_back as month_number
+    from ranked_months
+    where months_back <= {{ month_columns | length }}
 ),
 
 cohort_cells as (
     select
         measures.display_order,
         printed_months.month_number,
-        cohort_counts.measure_value
+        case measures.measure_column
+            {%- for name in count_columns %}
+            when '{{ name }}' then cohort.{{ name }}
+            {%- endfor %}
+        end as measure_value
     from measures
-    inner join cohort_counts
-        on measures.measure_column = cohort_counts.measure_column
-        and measures.scheme = cohort_counts.scheme
+    inner join cohort
+        on measures.scheme = cohort.scheme
+        and cohort.area = 'ALL'
     inner join printed_months
-        on cohort_counts.month_end = printed_months.month_end
+        on cohort.month_end = printed_months.month_end
     where measures.mart = 'cohort_monthly'
 ),
 
@@ -67,7 +76,8 @@ forecast_cells as (
         on measures.scheme = forecast.scheme
         and measures.area = forecast.release_area
     inner join printed_months
-        on forecast.window_start = {{ dbt.date_trunc('month', 'printed_months.month_end') }}
+        on forecast.window_start
+        = cast({{ dbt.date_trunc('month', 'printed_months.month_end') }} as date)
     where measures.mart = 'release_forecast'
 ),
 
