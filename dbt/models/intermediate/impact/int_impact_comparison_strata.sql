@@ -112,7 +112,9 @@ final as (
         {{ count_where('has_reoffending_horizon') }} as reoffending_person_months,
         avg(
             case
-                when has_reoffending_horizon then case when reoffences > 0 then 1.0 else 0.0 end
+                -- a double, not a decimal: Spark's mean of a decimal keeps 5 places
+                when has_reoffending_horizon
+                    then cast(case when reoffences > 0 then 1 else 0 end as {{ type_double() }})
             end
         ) as reoffending_rate,
         avg(case when has_reoffending_horizon then reoffences end) as reoffences_per_person_month
