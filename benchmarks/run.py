@@ -403,6 +403,11 @@ def format_engines(results: list[ScaleResult]) -> str:
         ["rows per second", *(f"{r.input_rows / r.total_s:,.0f}" for r in results)],
         ["load average before", *(f"{r.load_before:.2f}" for r in results)],
     ]
+    return _aligned(header, rows)
+
+
+def _aligned(header: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table: labels left, figures right, a rule under the header."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(
@@ -445,16 +450,7 @@ def format_table(results: list[ScaleResult]) -> str:
     )
     rows.append(["rows per second", *(f"{r.input_rows / r.total_s:,.0f}" for r in results)])
     rows.append(["load average before", *(f"{r.load_before:.2f}" for r in results)])
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = [
-        "  ".join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths, strict=True))
-        )
-        for row in [header, *rows]
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return _aligned(header, rows)
 
 
 def ratios(results: list[ScaleResult]) -> dict[str, Any]:
