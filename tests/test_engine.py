@@ -40,3 +40,29 @@ def test_marts_come_back_with_their_contract_types(manifest: dict) -> None:
     assert types["marts.nominal_scores"]["entry_score"] == "hugeint"
     assert types["marts.nominal_scores"]["spell_id"] == "varchar"
     assert all(table.startswith("marts.") for table in types)
+
+
+def test_a_run_keeps_every_configured_warehouse_setting() -> None:
+    # Run config replaces the resource's whole config: a field left out would fall back to its
+    # class default (IOM_DUCKDB_MEMORY_LIMIT, IOM_PROTECTIVE_MARKING, IOM_ENGINE ignored).
+    from dagster_project.definitions import defs
+    from dagster_project.ops.runner import run_config_for
+
+    configured = defs.resources["warehouse"]
+    given = run_config_for(Path("/srv/iom"))["resources"]["warehouse"]["config"]
+    assert set(given) == {
+        "data_dir",
+        "keep_versions",
+        "memory_limit",
+        "temp_dir",
+        "protective_marking",
+        "engine",
+        "spark_master",
+        "spark_driver_memory",
+    }
+    assert given["data_dir"] == "/srv/iom"
+    assert {k: v for k, v in given.items() if k != "data_dir"} == {
+        k: getattr(configured, k) for k in given if k != "data_dir"
+    }
+    named = run_config_for(Path("/srv/iom"), engine="spark")["resources"]["warehouse"]["config"]
+    assert named["engine"] == "spark"

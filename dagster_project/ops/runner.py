@@ -32,17 +32,18 @@ def run_config_for(
     """engine: None keeps the one IOM_ENGINE chose (settings); a test or benchmark names one.
 
     Run config replaces a resource's whole config (fields left out take the class defaults,
-    not the values Definitions was built with), so the engine settings are always given.
+    not the values Definitions was built with), so every configured value of the warehouse
+    (memory limit, spill folder, marking, engine) is given again beside the data dir.
     """
     resources: dict[str, dict] = {}
     if data_dir is not None:
         configured = defs.resources["warehouse"]
-        warehouse: dict[str, str] = {
-            "data_dir": str(Path(data_dir).resolve()),
-            "engine": engine or configured.engine,
-            "spark_master": configured.spark_master,
-            "spark_driver_memory": configured.spark_driver_memory,
+        warehouse: dict[str, object] = {
+            name: getattr(configured, name) for name in type(configured).model_fields
         }
+        warehouse["data_dir"] = str(Path(data_dir).resolve())
+        if engine:
+            warehouse["engine"] = engine
         resources["warehouse"] = {"config": warehouse}
         resources["run_lock"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
     if landing_dir is not None:
