@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # after matplotlib.use: the backend must be chosen first
+from matplotlib.axes import Axes
 
 # Text stays text in the SVG (smaller, selectable); a fixed salt keeps the output reproducible.
 plt.rcParams.update(
@@ -124,17 +125,7 @@ def cohort_scores_chart(
     right.set_ylim(-0.7, len(labels) - 0.3)
     right.set_xlabel("shift in RRS (later minus entry)")
     right.set_title("Hodges-Lehmann shift", loc="left")
-    handles, names = right.get_legend_handles_labels()
-    unique = dict(zip(names, handles, strict=True))
-    if unique:
-        right.legend(
-            unique.values(),
-            unique.keys(),
-            frameon=False,
-            fontsize=7,
-            loc="upper left",
-            bbox_to_anchor=(0, -0.25),
-        )
+    _legend_below(right, offset=-0.25, fontsize=7)
     fig.tight_layout()
     return _svg(fig)
 
@@ -176,15 +167,21 @@ def impact_chart(
     ax.set_xticks(range(len(schemes)), schemes)
     ax.set_ylabel("change in RRS (points)")
     ax.set_title("Observed vs expected change, and the difference (95% CI)", loc="left")
+    _legend_below(ax, offset=-0.12, fontsize=8, ncols=2)
+    return _svg(fig)
+
+
+def _legend_below(ax: Axes, offset: float, fontsize: int, ncols: int = 1) -> None:
+    """One legend entry per label (a series drawn in parts repeats its label), under the axes."""
     handles, names = ax.get_legend_handles_labels()
     unique = dict(zip(names, handles, strict=True))
-    ax.legend(
-        unique.values(),
-        unique.keys(),
-        frameon=False,
-        ncols=2,
-        loc="upper left",
-        bbox_to_anchor=(0, -0.12),
-        fontsize=8,
-    )
-    return _svg(fig)
+    if unique:
+        ax.legend(
+            unique.values(),
+            unique.keys(),
+            frameon=False,
+            ncols=ncols,
+            fontsize=fontsize,
+            loc="upper left",
+            bbox_to_anchor=(0, offset),
+        )
