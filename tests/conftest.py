@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,3 +77,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         group = root(shared_by_item[item.nodeid][0]).split(":", 1)[1]
         item.add_marker(pytest.mark.xdist_group(name=group))
+
+
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """On the controller, as each worker reports its tests: xdist sends a test to its group's
+    worker only if the id ends in "@group". A pytest that ignores xdist's change of the id (9.2,
+    pytest-dev/pytest-xdist#1386) would silently make every shared run again on each worker and
+    split a module's tests between workers; stop instead."""
+    if node.config.getvalue("dist") != "loadgroup":
+        return
+    ungrouped = [nodeid for nodeid in ids if "@" not in nodeid]
+    if ungrouped:
+        pytest.exit(
+            f"--dist loadgroup is not honoured by this pytest and pytest-xdist ({len(ungrouped)} "
+            f"tests without a group, first {ungrouped[0]}): install the versions in "
+            "constraints.txt",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
