@@ -67,10 +67,13 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     import traceback
 
+    # The landing folder first: a mistyped path is answered before seconds of importing
+    # Dagster, dbt and Great Expectations.
+    landing = readable_landing(Path(args.landing).resolve() if args.landing else _landing_dir())
+
     from dagster_project.ops.errors import DataDirError, explain, preflight
     from dagster_project.ops.runner import run_pipeline
 
-    landing = readable_landing(Path(args.landing).resolve() if args.landing else _landing_dir())
     data_dir = _data_dir()
     try:
         preflight(data_dir)
