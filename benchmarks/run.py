@@ -426,7 +426,9 @@ def format_table(results: list[ScaleResult]) -> str:
     header = ["seconds (wall)", *(r.label for r in results)]
     rows: list[list[str]] = [["input rows", *(f"{r.input_rows:,}" for r in results)]]
     for mart in COUNTED_MARTS:
-        rows.append([f"{mart} rows", *(f"{r.measured['mart_rows'][mart]:,}" for r in results)])
+        # An --against commit older than the population marts counts none.
+        counts = (r.measured.get("mart_rows", {}).get(mart) for r in results)
+        rows.append([f"{mart} rows", *("n/a" if n is None else f"{n:,}" for n in counts)])
     rows.append(["start-up (import, defs)", *(_cell(r.measured["startup_s"]) for r in results)])
     for key in step_keys:
         rows.append([f"step {key}", *(_cell(r.steps.get(key)) for r in results)])
@@ -478,7 +480,7 @@ def ratios(results: list[ScaleResult]) -> dict[str, Any]:
             ),
             "impact_dbt_models_s": impact_models,
             "impact_bootstrap_s": r.step_s(IMPACT_STEP_MARK),
-            "impact_all": r.measured["impact_all"],
+            "impact_all": r.measured.get("impact_all"),
             "peak_tree_gib": r.peak_tree_rss_mib / 1024,
             "dbt_work_s": r.dbt_work_s(),
             "dbt_startup_s": r.dbt_step_s() - r.dbt_work_s(),
