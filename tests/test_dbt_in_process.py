@@ -17,10 +17,15 @@ def _parse(target_path: Path):
     from dbt.cli.main import dbtRunner
 
     project = str(DBT_PROJECT_DIR)
-    parsed = dbtRunner().invoke(
-        ["parse", "--project-dir", project, "--profiles-dir", project]
-        + ["--target-path", str(target_path), "--log-level", "none"]
-    )
+    folders = [
+        "--project-dir",
+        project,
+        "--profiles-dir",
+        project,
+        "--target-path",
+        str(target_path),
+    ]
+    parsed = dbtRunner().invoke(["parse", *folders, "--log-level", "none"])
     assert parsed.success, parsed.exception
     return parsed.result
 
