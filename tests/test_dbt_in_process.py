@@ -41,7 +41,7 @@ def test_a_stored_manifest_reads_back_as_parsed_and_replaces_only_its_own_target
     other_target.write_bytes(b"the other engine's")
 
     path = store / "warehouse-new.msgpack"
-    _store_manifest(parsed, path)
+    assert _store_manifest(parsed, path)
     assert sorted(p.name for p in store.iterdir()) == [other_target.name, path.name]
 
     stored = _read_stored_manifest(path)
@@ -55,6 +55,15 @@ def test_a_stored_manifest_reads_back_as_parsed_and_replaces_only_its_own_target
     assert stored.nodes[model].contract.enforced
     # What dbt builds before a run (ManifestLoader.get_full_manifest) is there too.
     assert stored.flat_graph["nodes"].keys() == parsed.flat_graph["nodes"].keys()
+
+
+def test_a_project_folder_that_cant_be_written_only_means_no_stored_manifest(tmp_path: Path):
+    # A file where the store's folder would be: mkdir fails as on a read-only checkout (root
+    # writes through any mode, so a mode can't show it here).
+    blocked = tmp_path / "in_process"
+    blocked.write_text("not a folder")
+    assert _store_manifest(object(), blocked / "warehouse-x.msgpack") is False
+    assert blocked.read_text() == "not a folder"
 
 
 def test_an_unreadable_or_missing_stored_manifest_means_a_parse(tmp_path: Path):

@@ -9,6 +9,7 @@ manifest parsed once per process. dagster-dbt still turns dbt's events into Dags
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -97,18 +98,28 @@ def _read_stored_manifest(path: Path) -> Any:
     return manifest
 
 
-def _store_manifest(manifest: Any, path: Path) -> None:
-    """Written whole or not at all (a rename), so a process reading it never sees half."""
+def _store_manifest(manifest: Any, path: Path) -> bool:
+    """Written whole or not at all (a rename), so a process reading it never sees half.
+
+    Only a saving: where the project folder can't be written (a read-only deployment), the
+    run goes on with the manifest it parsed, and the next process parses again.
+    """
     from dbt.parser.manifest import extended_mashumaro_encoder
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    target = path.name.rsplit("-", 1)[0]
-    for older in path.parent.glob(f"{target}-*.msgpack"):
-        if older != path:
-            older.unlink(missing_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(manifest.to_msgpack(extended_mashumaro_encoder))
-    os.replace(partial, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        target = path.name.rsplit("-", 1)[0]
+        for older in path.parent.glob(f"{target}-*.msgpack"):
+            if older != path:
+                older.unlink(missing_ok=True)
+        partial.write_bytes(manifest.to_msgpack(extended_mashumaro_encoder))
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _close_duckdb() -> None:
