@@ -79,6 +79,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.xdist_group(name=group))
 
 
+# optionalhook: without pytest-xdist there is no such hook, and no groups to check.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     """On the controller, as each worker reports its tests: xdist sends a test to its group's
     worker only if the id ends in "@group". A pytest that ignores xdist's change of the id (9.2,
