@@ -108,6 +108,20 @@ printed_range as (
     from printed_months
 ),
 
+-- one row per measure that has cells, a column per printed month
+measure_months as (
+    select
+        {%- for name in month_columns %}
+        {{ dbt.cast(
+            'max(case when month_number = ' ~ name.split('_')[1] ~ ' then measure_value end)',
+            'bigint',
+        ) }} as {{ name }},
+        {%- endfor %}
+        display_order
+    from cells
+    group by display_order
+),
+
 final as (
     select
         labelled_measures.display_order,
@@ -118,28 +132,15 @@ final as (
         labelled_measures.scheme,
         labelled_measures.area,
         {%- for name in month_columns %}
-        {{ dbt.cast(
-            'max(case when cells.month_number = ' ~ name.split('_')[1] ~ ' then cells.measure_value end)',
-            'bigint',
-        ) }} as {{ name }},
+        measure_months.{{ name }},
         {%- endfor %}
         printed_range.first_month_end,
         printed_range.last_month_end,
         {{ as_of_date() }} as as_of
     from labelled_measures
     cross join printed_range
-    left join cells
-        on labelled_measures.display_order = cells.display_order
-    group by
-        labelled_measures.display_order,
-        labelled_measures.measure,
-        labelled_measures.indent,
-        labelled_measures.mart,
-        labelled_measures.measure_column,
-        labelled_measures.scheme,
-        labelled_measures.area,
-        printed_range.first_month_end,
-        printed_range.last_month_end
+    left join measure_months
+        on labelled_measures.display_order = measure_months.display_order
 )
 
 select * from final
