@@ -18,10 +18,10 @@ import sys
 from pathlib import Path
 
 import duckdb
-from dagster import DagsterInstance
 from dagster._core.remote_representation.external_data import RepositorySnap
 from dagster._serdes import serialize_value
 
+from dagster_project.ops.instance import open_instance
 from dagster_project.settings import PSEUDONYM_KEY_ENV, REPO_ROOT, from_environment
 from tests.landing import event, spell, write_landing
 
@@ -74,7 +74,7 @@ def test_the_pseudonym_key_appears_in_no_snapshot_run_config_or_event(tmp_path: 
     assert stored, "the run wrote nothing to its Dagster instance"
     assert [p for p in stored if secret in p.read_bytes()] == []
 
-    with DagsterInstance.from_config(str(home)) as instance:
+    with open_instance(home) as instance:
         runs = instance.get_runs()
         assert len(runs) == 1
         assert KNOWN_KEY not in json.dumps(runs[0].run_config)
