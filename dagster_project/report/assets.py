@@ -3,7 +3,6 @@
 import dagster as dg
 
 from dagster_project.publish.assets import published_marts
-from dagster_project.report.render import ChromiumMissingError, write_report
 from dagster_project.resources import WarehouseResource
 
 REPORT_GROUP = "reporting"
@@ -25,6 +24,10 @@ REPORTS_DIR = "reports"
 def performance_report(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource
 ) -> dg.MaterializeResult:
+    # Imported here: rendering brings matplotlib (0.7 s), which no other asset and none of the
+    # nightly job's steps need, while every process that loads the definitions would pay it.
+    from dagster_project.report.render import ChromiumMissingError, write_report
+
     try:
         report = write_report(
             warehouse.root, warehouse.root / REPORTS_DIR, marking=warehouse.protective_marking
