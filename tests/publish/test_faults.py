@@ -176,7 +176,8 @@ def test_a_full_disk_and_a_read_only_data_dir_fail_in_one_line(small_disk: Path,
     data_dir = small_disk
     before = served_wholly(data_dir)
     filler = data_dir.parent / "filler"
-    with filler.open("wb") as handle:
+    # Unbuffered: the write that finds the disk full leaves nothing for close() to flush again.
+    with filler.open("wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * (1 << 20))
