@@ -91,3 +91,23 @@ def test_dagster_dbt_reads_only_what_a_dbt_process_prints(tmp_path: Path):
     # dbt fires both on every command: its version at info, its arguments at debug.
     assert "MainReportVersion" in names
     assert "MainReportArgs" not in names
+
+
+def test_a_stage_leaves_run_results_and_no_manifest_in_its_target_folder(
+    tmp_path: Path, monkeypatch
+):
+    """dbt's manifest.json (2 MB) is not written after every stage; run_results.json is."""
+    monkeypatch.setenv("IOM_WAREHOUSE_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("IOM_DUCKDB_TEMP_DIR", str(tmp_path / "spill"))
+    project = str(DBT_PROJECT_DIR)
+    target = tmp_path / "target"
+    env = {"DBT_PROJECT_DIR": project, "DBT_PROFILES_DIR": project, "DBT_TARGET_PATH": str(target)}
+    dbt = InProcessDbt(["dbt", "seed", "--select", "idva_labels"], env)
+    list(dbt.stdout)
+    assert dbt.wait(timeout=120) == 0
+
+    assert not (target / "manifest.json").exists()
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    assert [(r["unique_id"], r["status"]) for r in results] == [
+        ("seed.iom_warehouse.idva_labels", "success")
+    ]

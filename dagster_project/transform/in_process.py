@@ -36,8 +36,10 @@ _ENV_TO_FLAG = {
     # The profile target: the engine's (transform/spark.py DBT_TARGETS).
     "DBT_TARGET": "--target",
 }
-# dbt prints nothing itself (dagster-dbt re-prints every event it reads); dbt.log remains.
-_QUIET = ["--log-level", "none", "--no-send-anonymous-usage-stats"]
+# dbt prints nothing itself (dagster-dbt re-prints every event it reads). --no-write-json:
+# dbt would write the whole 2 MB manifest.json into the run's target folder after every stage
+# (0.5 s each); run_results.json, which comes with the same flag, is written here instead.
+_QUIET = ["--log-level", "none", "--no-send-anonymous-usage-stats", "--no-write-json"]
 _PRINTED_LEVELS = frozenset({"info", "warn", "error"})
 _END = object()
 # The parsed project, reused while no file dbt parses has changed (project_fingerprint).
@@ -137,6 +139,18 @@ def _close_duckdb() -> None:
         DuckDBConnectionManager.close_all_connections()
 
 
+def _write_run_results(result: Any, project_dir: str, flags: list[str]) -> None:
+    """run_results.json where dbt writes it (what ran, its status and timing), for a person
+    looking into a run's target folder; commands without results (parse, ls) write none."""
+    if not hasattr(result, "write"):
+        return
+    # dbt's own default, and a relative --target-path is the project's
+    target = "target" if "--target-path" not in flags else flags[flags.index("--target-path") + 1]
+    target_path = Path(project_dir) / target
+    target_path.mkdir(parents=True, exist_ok=True)
+    result.write(str(target_path / "run_results.json"))
+
+
 class InProcessDbt:
     """The part of `subprocess.Popen` dagster-dbt reads, backed by a dbtRunner in a thread.
 
@@ -186,6 +200,7 @@ class InProcessDbt:
                 # The subcommand first: dbt takes these flags after it (dagster-dbt's global
                 # config flags, if any, come before the subcommand and stay there).
                 result = runner.invoke([*args, *flags])
+            _write_run_results(result.result, project_dir, flags)
             code = 0 if result.success else (2 if result.exception else 1)
             if result.exception is not None:
                 self._lines.put(str(result.exception).encode())
