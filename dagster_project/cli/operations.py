@@ -50,15 +50,18 @@ def run_services(data_dir: Path, host: str, port: int) -> int:
 
     home = prepare_dagster_home(data_dir)
     env = {**os.environ, "DAGSTER_HOME": str(home), DATA_DIR_ENV: str(data_dir)}
-    processes = {
-        name: subprocess.Popen(command, cwd=REPO_ROOT, env=env)
-        for name, command in service_commands(host, port).items()
-    }
-    print(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={home}); Ctrl-C stops both.")
-    # systemd and docker stop with SIGTERM: the same clean shutdown as Ctrl-C.
+    # Ctrl-C, and the SIGTERM of systemd or docker, stop both cleanly. Both are set here, not
+    # inherited: a process started with SIGINT ignored (as a shell starts `iom ui &`, or a
+    # parent that ignores it) would otherwise never see Ctrl-C, and the services started below
+    # would ignore it too.
+    signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    processes: dict[str, subprocess.Popen] = {}
     exit_code = 0
     try:
+        for name, command in service_commands(host, port).items():
+            processes[name] = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
+        print(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={home}); Ctrl-C stops both.")
         while all(p.poll() is None for p in processes.values()):
             time.sleep(1)
         stopped = next(name for name, p in processes.items() if p.poll() is not None)

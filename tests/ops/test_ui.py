@@ -26,6 +26,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -47,6 +51,8 @@ def test_iom_ui_serves_the_ui_runs_the_daemon_and_stops_both(
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # Started with SIGINT ignored, as a shell starts `iom ui &`: Ctrl-C must still stop it.
+        preexec_fn=ignore_sigint,
     )
     url = f"http://127.0.0.1:{port}/server_info"
     try:
