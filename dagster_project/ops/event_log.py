@@ -45,6 +45,11 @@ def _sync_at_checkpoints(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def runs_dir(dagster_home: str) -> str:
+    """Where Dagster keeps a home's run-sharded event log files."""
+    return os.path.join(dagster_home, "history", "runs", "")
+
+
 def default_base_dir() -> str:
     home = os.environ.get("DAGSTER_HOME")
     if not home:
@@ -53,7 +58,7 @@ def default_base_dir() -> str:
             "event_log_storage; in Python, open the instance with "
             "dagster_project.ops.instance.open_instance"
         )
-    return os.path.join(home, "history", "runs", "")
+    return runs_dir(home)
 
 
 class KeptEngineSqliteEventLogStorage(SqliteEventLogStorage):

@@ -49,7 +49,7 @@ def _event_log_overrides(home: Path) -> dict:
     storage = configured.get("event_log_storage") or {}
     if storage.get("module") != event_log.__name__ or (storage.get("config") or {}).get("base_dir"):
         return {}
-    base_dir = os.path.join(home, "history", "runs", "")
+    base_dir = event_log.runs_dir(str(home))
     return {"event_log_storage": {**storage, "config": {"base_dir": base_dir}}}
 
 

@@ -47,6 +47,10 @@ _manifests: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
+def _flag_value(flags: list[str], flag: str, default: str) -> str:
+    return flags[flags.index(flag) + 1] if flag in flags else default
+
+
 def _manifest(project_dir: str, flags: list[str]) -> Any:
     """Parse once per project version; every invocation after that skips parsing.
 
@@ -59,7 +63,7 @@ def _manifest(project_dir: str, flags: list[str]) -> Any:
     from dbt.cli.main import dbtRunner
 
     # A manifest holds the target's database and schemas: one per target.
-    target = flags[flags.index("--target") + 1] if "--target" in flags else ""
+    target = _flag_value(flags, "--target", "")
     fingerprint = f"{project_fingerprint(Path(project_dir))}:{target}"
     if fingerprint not in _manifests:
         stored = _stored_manifest_path(Path(project_dir), target, fingerprint)
@@ -91,9 +95,7 @@ def _read_stored_manifest(path: Path) -> Any:
 
     try:
         manifest = Manifest.from_msgpack(path.read_bytes(), decoder=extended_mashumuro_decoder)
-    except FileNotFoundError:
-        return None
-    except Exception:  # unreadable (damaged, or written unlike this dbt reads): parse instead
+    except Exception:  # missing, damaged, or written unlike this dbt reads: parse instead
         return None
     # As dbt does after loading a project (ManifestLoader.get_full_manifest).
     manifest.build_flat_graph()
@@ -145,8 +147,7 @@ def _write_run_results(result: Any, project_dir: str, flags: list[str]) -> None:
     if not hasattr(result, "write"):
         return
     # dbt's own default, and a relative --target-path is the project's
-    target = "target" if "--target-path" not in flags else flags[flags.index("--target-path") + 1]
-    target_path = Path(project_dir) / target
+    target_path = Path(project_dir) / _flag_value(flags, "--target-path", "target")
     target_path.mkdir(parents=True, exist_ok=True)
     result.write(str(target_path / "run_results.json"))
 
