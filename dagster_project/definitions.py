@@ -2,45 +2,49 @@
 
 from pathlib import Path
 
-import dagster as dg
+from dagster_project.heap import long_lived
 
-from dagster_project.ingest.assets import feed_assets, feed_loads_spec
-from dagster_project.ops.alerts import run_failure_alert
-from dagster_project.ops.failures import classify_failure_for_retry
-from dagster_project.ops.recovery import (
-    NIGHTLY_JOB_NAME,
-    NIGHTLY_START,
-    NIGHTLY_TIMEZONE,
-    nightly_run_watch,
-)
-from dagster_project.ops.resources import operations_resources
-from dagster_project.ops.retention import apply_retention
-from dagster_project.publish.assets import published_marts
-from dagster_project.quality.checks import (
-    QualityResource,
-    build_all_feed_checks,
-    build_table_checks,
-)
-from dagster_project.report.assets import REPORT_GROUP, performance_report
-from dagster_project.resources import (
-    LandingResource,
-    PseudonymiserResource,
-    RunLockResource,
-    RunSettingsResource,
-    WarehouseResource,
-)
-from dagster_project.scoring.assets import scoring_assets
-from dagster_project.settings import (
-    DEFAULT_DUCKDB_MEMORY_LIMIT,
-    DEFAULT_ENGINE,
-    DEFAULT_PROTECTIVE_MARKING,
-    DEFAULT_SPARK_DRIVER_MEMORY,
-    DEFAULT_SPARK_MASTER,
-    Settings,
-    from_environment,
-)
-from dagster_project.transform.assets import IomDbtCliResource, dbt_model_assets
-from dagster_project.transform.project import DBT_GUARDED_EXECUTABLE, dbt_project
+# The imports create most of what the process keeps until it exits (dagster_project/heap.py).
+with long_lived():
+    import dagster as dg
+
+    from dagster_project.ingest.assets import feed_assets, feed_loads_spec
+    from dagster_project.ops.alerts import run_failure_alert
+    from dagster_project.ops.failures import classify_failure_for_retry
+    from dagster_project.ops.recovery import (
+        NIGHTLY_JOB_NAME,
+        NIGHTLY_START,
+        NIGHTLY_TIMEZONE,
+        nightly_run_watch,
+    )
+    from dagster_project.ops.resources import operations_resources
+    from dagster_project.ops.retention import apply_retention
+    from dagster_project.publish.assets import published_marts
+    from dagster_project.quality.checks import (
+        QualityResource,
+        build_all_feed_checks,
+        build_table_checks,
+    )
+    from dagster_project.report.assets import REPORT_GROUP, performance_report
+    from dagster_project.resources import (
+        LandingResource,
+        PseudonymiserResource,
+        RunLockResource,
+        RunSettingsResource,
+        WarehouseResource,
+    )
+    from dagster_project.scoring.assets import scoring_assets
+    from dagster_project.settings import (
+        DEFAULT_DUCKDB_MEMORY_LIMIT,
+        DEFAULT_ENGINE,
+        DEFAULT_PROTECTIVE_MARKING,
+        DEFAULT_SPARK_DRIVER_MEMORY,
+        DEFAULT_SPARK_MASTER,
+        Settings,
+        from_environment,
+    )
+    from dagster_project.transform.assets import IomDbtCliResource, dbt_model_assets
+    from dagster_project.transform.project import DBT_GUARDED_EXECUTABLE, dbt_project
 
 # In process: DuckDB has one writer per file, so Python assets and dbt must take turns,
 # and one process avoids paying Dagster's start-up per step. The report is monthly, not nightly.

@@ -23,6 +23,7 @@ from typing import Any
 
 import dagster_dbt.core.dbt_cli_invocation as dbt_cli_invocation
 
+from dagster_project.heap import long_lived
 from dagster_project.transform.project import project_fingerprint
 
 # dagster-dbt hands dbt its settings as environment variables; in process they become flags,
@@ -67,7 +68,10 @@ def _manifest(project_dir: str, flags: list[str]) -> Any:
     fingerprint = f"{project_fingerprint(Path(project_dir))}:{target}"
     if fingerprint not in _manifests:
         stored = _stored_manifest_path(Path(project_dir), target, fingerprint)
-        manifest = _read_stored_manifest(stored)
+        # Kept for the process's life: read out of the garbage collector's way (heap.py). A
+        # parse, once per project version, leaves garbage and runs with the collector on.
+        with long_lived():
+            manifest = _read_stored_manifest(stored)
         if manifest is None:
             # Into the run's own target folder: dbt/target/manifest.json is ensure_manifest's.
             parsed = dbtRunner().invoke(["parse", *flags])
