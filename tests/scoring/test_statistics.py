@@ -33,3 +33,15 @@ def test_hodges_lehmann_is_the_median_of_walsh_averages() -> None:
 def test_all_zero_differences_have_no_p_value() -> None:
     result = paired_test(np.array([5, 120]), np.array([5, 120]), with_ci=False)
     assert (result.n, result.p_value, result.effect_r, result.hl_shift) == (2, None, None, 0.0)
+
+
+def test_hodges_lehmann_agrees_with_every_walsh_average_written_out() -> None:
+    # The FFT route (statistics.py) against the definition, on samples small enough to list
+    # all n(n+1)/2 averages: odd and even counts, ties, one value, a wide range.
+    rng = np.random.default_rng(7)
+    samples = [np.array([3]), np.array([-2, -2, -2]), rng.integers(-900, 40, 41)]
+    samples += [rng.integers(-5, 5, size) for size in (2, 9, 30)]
+    for differences in samples:
+        i, j = np.triu_indices(differences.size)
+        walsh = (differences[i] + differences[j]) / 2
+        assert hodges_lehmann(differences) == float(np.median(walsh))
