@@ -20,7 +20,6 @@ from datetime import date, datetime, time
 from functools import cache
 
 import great_expectations as gx
-import yaml
 
 from dagster_project.ingest.contract import (
     ABUSE_TYPES,
@@ -31,6 +30,7 @@ from dagster_project.ingest.contract import (
     area_codes,
 )
 from dagster_project.settings import DBT_PROJECT_DIR
+from dagster_project.transform.dbt_files import read_yaml
 
 E = gx.expectations
 ERROR = "ERROR"
@@ -97,7 +97,7 @@ def _mart_contracts() -> dict[str, dict[str, str]]:
     """Column name -> DuckDB type of every contracted mart, from its dbt .yml."""
     contracts: dict[str, dict[str, str]] = {}
     for path in sorted((DBT_PROJECT_DIR / "models" / "marts").glob("*.yml")):
-        for model in yaml.safe_load(path.read_text()).get("models", []):
+        for model in read_yaml(path).get("models", []):
             if (model.get("config") or {}).get("contract", {}).get("enforced"):
                 contracts[model["name"]] = {
                     column["name"]: column["data_type"].upper() for column in model["columns"]

@@ -16,12 +16,21 @@ import yaml
 
 from dagster_project.settings import DBT_PROJECT_DIR, SEEDS_DIR
 
+# libyaml's parser when PyYAML has it (its wheels do): the same documents, read 8x faster, and
+# every process reads the models' .yml at start-up.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file of the dbt project, as yaml.safe_load reads it."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_YAML_LOADER)
+
 
 @cache
 def dbt_vars(project_dir: Path = DBT_PROJECT_DIR) -> dict[str, Any]:
     """The vars of dbt_project.yml (their defaults; a run may still pass --vars)."""
-    with (project_dir / "dbt_project.yml").open(encoding="utf-8") as handle:
-        return dict(yaml.safe_load(handle).get("vars") or {})
+    return dict(read_yaml(project_dir / "dbt_project.yml").get("vars") or {})
 
 
 def dbt_var(name: str) -> Any:
@@ -35,8 +44,7 @@ def dbt_var(name: str) -> Any:
 def model_columns(model: str, project_dir: Path = DBT_PROJECT_DIR) -> tuple[str, ...]:
     """A model's columns in the order its .yml declares them (the model's contract)."""
     for path in sorted((project_dir / "models").rglob("*.yml")):
-        with path.open(encoding="utf-8") as handle:
-            document = yaml.safe_load(handle) or {}
+        document = read_yaml(path) or {}
         for node in document.get("models") or []:
             if node.get("name") == model:
                 return tuple(column["name"] for column in node.get("columns") or [])

@@ -7,23 +7,14 @@ Every dbt stage gets all of them explicitly, and each published version records 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
 from typing import Any
 
-import yaml
-
-from dagster_project.settings import DBT_PROJECT_DIR
-
-
-@cache
-def default_dbt_vars() -> dict[str, Any]:
-    project = yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return dict(project.get("vars") or {})
+from dagster_project.transform.dbt_files import dbt_vars
 
 
 def run_dbt_vars(as_of: date) -> dict[str, Any]:
-    return {**default_dbt_vars(), "as_of": as_of.isoformat()}
+    return {**dbt_vars(), "as_of": as_of.isoformat()}
 
 
 def selection_threshold() -> int:
-    return int(default_dbt_vars()["selection_threshold"])
+    return int(dbt_vars()["selection_threshold"])
