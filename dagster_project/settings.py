@@ -12,8 +12,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import dagster as dg
+if TYPE_CHECKING:  # Dagster is imported where it is used: the CLI's light commands never need it
+    import dagster as dg
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
@@ -82,6 +84,8 @@ class Settings:
 
     def pseudonym_key(self) -> dg.EnvVar | str:
         """The key as Dagster should receive it: by name, or empty for the demo key."""
+        import dagster as dg
+
         return dg.EnvVar(PSEUDONYM_KEY_ENV) if self.has_pseudonym_key else ""
 
 

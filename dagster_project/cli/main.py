@@ -19,12 +19,7 @@ from dagster_project.cli.errors import (
     writable_folder,
 )
 from dagster_project.cli.operations import add_operations_commands
-from dagster_project.demo.generator import (
-    DEFAULT_IOM_EFFECT,
-    DEFAULT_POPULATION,
-    DEFAULT_SEED,
-    generate_landing,
-)
+from dagster_project.demo.defaults import DEFAULT_IOM_EFFECT, DEFAULT_POPULATION, DEFAULT_SEED
 from dagster_project.settings import from_environment
 
 SQL_FORMATS = ("table", "csv", "json", "xlsx")
@@ -45,6 +40,8 @@ def _published_path(args: argparse.Namespace) -> Path:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
+    from dagster_project.demo.generator import generate_landing
+
     out = Path(args.out) if args.out else _landing_dir()
     result = generate_landing(
         out,

@@ -83,12 +83,13 @@ def run_services(data_dir: Path, host: str, port: int) -> int:
 
 def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> None:
     from dagster_project.ops.audit import audit_path, read_audit, verify_audit
-    from dagster_project.publish.history import UnknownVersionError, rollback, versions_table
 
     def cmd_ui(args: argparse.Namespace) -> int:
         return run_services(data_dir(), args.host, args.port)
 
     def cmd_versions(args: argparse.Namespace) -> int:
+        from dagster_project.publish.history import versions_table
+
         columns, rows = versions_table(data_dir())
         if not rows:
             print("No published versions yet: run `iom run` first.")
@@ -98,6 +99,7 @@ def add_operations_commands(add: AddCommand, data_dir: Callable[[], Path]) -> No
 
     def cmd_rollback(args: argparse.Namespace) -> int:
         from dagster_project.ops.lock import WarehouseBusyError
+        from dagster_project.publish.history import UnknownVersionError, rollback
         from dagster_project.publish.versions import VersionIntegrityError
 
         try:

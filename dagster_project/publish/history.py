@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-from dagster import AssetCheckSeverity, DagsterEventType, DagsterInstance
+from typing import TYPE_CHECKING
 
 from dagster_project.ops.audit import record_audit
-from dagster_project.publish.events import record_publication
 from dagster_project.publish.published import QueryResult, open_published, resolve_version
 from dagster_project.publish.versions import (
     UnknownVersionError,
@@ -19,11 +17,19 @@ from dagster_project.publish.versions import (
     list_versions,
 )
 
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
+
 __all__ = ["UnknownVersionError", "audited_query", "rollback", "versions_table"]
+
+# Dagster is imported by the functions that need it: `iom query`, `iom versions` and the other
+# analysts' commands read published files only, and start without Dagster's 0.7 s import.
 
 
 def run_check_summary(instance: DagsterInstance, run_id: str) -> dict[str, int]:
     """How the run's asset checks came out: the summary stored with each version."""
+    from dagster import AssetCheckSeverity, DagsterEventType
+
     summary = {"passed": 0, "warned": 0, "failed": 0}
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.event_specific_data
@@ -55,6 +61,7 @@ def rollback(data_dir: Path, ref: str | None = None) -> Version:
     changed since publication is refused, and the served copy stays as it was.
     """
     from dagster_project.ops.lock import warehouse_lock
+    from dagster_project.publish.events import record_publication
 
     version = find_version(data_dir, ref) if ref else version_before_current(data_dir)
     # A rollback is a publication: never at the same time as a run's.
