@@ -59,24 +59,38 @@ def _test_arguments(test: Mapping[str, Any]) -> Mapping[str, Any]:
     return kwargs.get("arguments") or kwargs
 
 
-def _test_label(test: Mapping[str, Any]) -> str:
+def _test_labels(test: Mapping[str, Any]) -> dict[str, set[str]]:
+    """What a test checks, by column ('' for the table): one test may check several columns,
+    and nulls_and_keys both required columns and keys."""
     name = (test.get("test_metadata") or {}).get("name") or test["name"]
+    arguments = _test_arguments(test)
     if name == "accepted_values":
-        return f"accepted_values ({', '.join(map(str, _test_arguments(test).get('values', [])))})"
-    if name == "not_null_columns":
-        return "not_null"  # the one-node form of not_null for several columns
+        label = f"accepted_values ({', '.join(map(str, arguments.get('values', [])))})"
+        return {test.get("column_name") or "": {label}}
     if name == "unique_combination":
-        return f"unique_combination ({', '.join(_test_arguments(test).get('columns', []))})"
-    return name
+        return {"": {f"unique_combination ({', '.join(arguments.get('columns', []))})"}}
+    if name == "nulls_and_keys":
+        # the one-node form of not_null for several columns, and of unique for the keys
+        labels: dict[str, set[str]] = {c: {"not_null"} for c in arguments.get("columns", [])}
+        for key in arguments.get("keys", []):
+            if len(key) == 1:
+                labels.setdefault(key[0], set()).add("unique")
+            else:
+                labels.setdefault("", set()).add(f"unique_combination ({', '.join(key)})")
+        return labels
+    return {test.get("column_name") or "": {name}}
 
 
-def _tested_columns(test: Mapping[str, Any]) -> tuple[str, ...]:
-    """The columns a test is about: its column, or each column a not_null_columns test lists."""
-    if test.get("column_name"):
-        return (test["column_name"],)
-    if (test.get("test_metadata") or {}).get("name") == "not_null_columns":
-        return tuple(_test_arguments(test).get("columns", ()))
-    return ()
+def _primary_key(node: Mapping[str, Any], node_tests: list[Mapping[str, Any]]) -> list[str]:
+    """dbt's inferred primary key, else the first key of the model's nulls_and_keys test."""
+    if node.get("primary_key"):
+        return list(node["primary_key"])
+    for test in node_tests:
+        if (test.get("test_metadata") or {}).get("name") == "nulls_and_keys":
+            keys = _test_arguments(test).get("keys", [])
+            if keys:
+                return list(keys[0])
+    return []
 
 
 def _gx_rules() -> dict[tuple[str, str], dict[str, set[str]]]:
@@ -197,16 +211,21 @@ def _node_section(
     kind = node["resource_type"]
     materialized = node.get("config", {}).get("materialized")
     lines.append(f"- Kind: {kind}" + (f" ({materialized})" if kind == "model" else ""))
-    if node.get("primary_key"):
-        lines.append(f"- Primary key: {', '.join(node['primary_key'])}")
+    node_tests = tests.get(uid, [])
+    primary_key = _primary_key(node, node_tests)
+    if primary_key:
+        lines.append(f"- Primary key: {', '.join(primary_key)}")
     parents = [documented[p] for p in manifest["parent_map"].get(uid, []) if p in documented]
     children = [documented[c] for c in manifest["child_map"].get(uid, []) if c in documented]
     lines.append("- Built from: " + (", ".join(_link(p) for p in parents) or "—"))
     lines.append("- Used by: " + (", ".join(_link(c) for c in children) or "—"))
     if node["schema"] == "marts" and node["name"] in REPORT_MARTS:
         lines.append("- Read by: the monthly report (asset `performance_report`, docs/report.md)")
-    node_tests = tests.get(uid, [])
-    table_tests = sorted({_test_label(t) for t in node_tests if not _tested_columns(t)})
+    labels: dict[str, set[str]] = {}
+    for test in node_tests:
+        for column, found in _test_labels(test).items():
+            labels.setdefault(column, set()).update(found)
+    table_tests = sorted(labels.get("", ()))
     table_tests += sorted(gx_rules.get("", ()))
     if table_tests:
         lines.append(f"- Table tests: {', '.join(table_tests)}")
@@ -217,9 +236,9 @@ def _node_section(
     if columns:
         lines += ["| Column | Description | Tests |", "|---|---|---|"]
         for column in columns.values():
-            column_tests = sorted(
-                {_test_label(t) for t in node_tests if column["name"] in _tested_columns(t)}
-            ) + sorted(gx_rules.get(column["name"], ()))
+            column_tests = sorted(labels.get(column["name"], ())) + sorted(
+                gx_rules.get(column["name"], ())
+            )
             lines.append(
                 f"| `{column['name']}` | {_cell(column.get('description'))} | "
                 f"{_cell(', '.join(column_tests))} |"
