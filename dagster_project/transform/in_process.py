@@ -40,7 +40,8 @@ _ENV_TO_FLAG = {
 # dbt prints nothing itself (dagster-dbt re-prints every event it reads). --no-write-json:
 # dbt would write the whole 2 MB manifest.json into the run's target folder after every stage
 # (0.5 s each); run_results.json, which comes with the same flag, is written here instead.
-_QUIET = ["--log-level", "none", "--no-send-anonymous-usage-stats", "--no-write-json"]
+# No usage statistics: dbt_project.yml's flags say so for every dbt command, this one included.
+_QUIET = ["--log-level", "none", "--no-write-json"]
 _PRINTED_LEVELS = frozenset({"info", "warn", "error"})
 _END = object()
 # The parsed project, reused while no file dbt parses has changed (project_fingerprint).
