@@ -92,6 +92,7 @@ def build_resources(
     engine: str = DEFAULT_ENGINE,
     spark_master: str = DEFAULT_SPARK_MASTER,
     spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY,
+    spark_conf: str = "",
 ) -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(
@@ -102,6 +103,7 @@ def build_resources(
             engine=engine,
             spark_master=spark_master,
             spark_driver_memory=spark_driver_memory,
+            spark_conf=spark_conf,
         ),
         "run_lock": RunLockResource(data_dir=str(data_dir)),
         "landing": LandingResource(landing_dir=str(landing_dir)),
@@ -128,6 +130,7 @@ def resources_for(settings: Settings) -> dict[str, object]:
             settings.engine,
             settings.spark_master,
             settings.spark_driver_memory,
+            settings.spark_conf,
         ),
         **operations_resources(settings),
     }

@@ -50,6 +50,8 @@ class WarehouseResource(dg.ConfigurableResource):
     engine: str = DEFAULT_ENGINE
     spark_master: str = DEFAULT_SPARK_MASTER
     spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
+    # More Spark settings, `key=value;key=value` (IOM_SPARK_CONF; transform/spark.py).
+    spark_conf: str = ""
 
     @property
     def root(self) -> Path:

@@ -51,6 +51,8 @@ SPARK_MASTER_ENV = "IOM_SPARK_MASTER"
 DEFAULT_SPARK_MASTER = "local[2]"
 SPARK_DRIVER_MEMORY_ENV = "IOM_SPARK_DRIVER_MEMORY"
 DEFAULT_SPARK_DRIVER_MEMORY = "2g"
+# More settings for that Spark, as `key=value` pairs separated by ";" (transform/spark.py).
+SPARK_CONF_ENV = "IOM_SPARK_CONF"
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class Settings:
     engine: str = DEFAULT_ENGINE
     spark_master: str = DEFAULT_SPARK_MASTER
     spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY
+    spark_conf: str = ""
 
     @property
     def analytics_path(self) -> Path:
@@ -89,12 +92,34 @@ class Settings:
         return dg.EnvVar(PSEUDONYM_KEY_ENV) if self.has_pseudonym_key else ""
 
 
+class SettingsError(ValueError):
+    """An IOM_ setting the process cannot start with; the CLI prints it as one line."""
+
+
 def engine_from(value: str | None) -> str:
     """The engine named by IOM_ENGINE (empty: duckdb); anything else is refused by name."""
     engine = (value or DEFAULT_ENGINE).strip().lower()
     if engine not in ENGINES:
-        raise ValueError(f"{ENGINE_ENV} must be one of {', '.join(ENGINES)}, not {engine!r}")
+        raise SettingsError(f"{ENGINE_ENV} must be one of {', '.join(ENGINES)}, not {engine!r}")
     return engine
+
+
+def spark_conf_pairs(conf: str) -> list[tuple[str, str]]:
+    """IOM_SPARK_CONF's settings: `spark.<name>=<value>` pairs separated by ";"."""
+    pairs = []
+    for part in filter(str.strip, conf.split(";")):
+        key, equals, value = part.partition("=")
+        if not equals or not key.strip().startswith("spark."):
+            raise SettingsError(
+                f"{SPARK_CONF_ENV}: each setting is spark.<name>=<value>, separated by ';'"
+            )
+        pairs.append((key.strip(), value.strip()))
+    return pairs
+
+
+def _checked_spark_conf(conf: str) -> str:
+    spark_conf_pairs(conf)
+    return conf.strip()
 
 
 def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
@@ -111,6 +136,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> Settings:
         engine=engine_from(env.get(ENGINE_ENV)),
         spark_master=env.get(SPARK_MASTER_ENV) or DEFAULT_SPARK_MASTER,
         spark_driver_memory=env.get(SPARK_DRIVER_MEMORY_ENV) or DEFAULT_SPARK_DRIVER_MEMORY,
+        spark_conf=_checked_spark_conf(env.get(SPARK_CONF_ENV, "")),
         alerts=AlertSettings(
             smtp_host=env.get("IOM_ALERT_SMTP_HOST", ""),
             smtp_port=int(env.get("IOM_ALERT_SMTP_PORT") or 25),

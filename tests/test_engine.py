@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dagster_project.settings import engine_from, from_environment
+from dagster_project.settings import engine_from, from_environment, spark_conf_pairs
 from dagster_project.transform.assets import contract_types, stage_sources
 from dagster_project.transform.project import dbt_project
 
@@ -18,6 +18,19 @@ def test_engine_defaults_to_duckdb_and_refuses_unknown_names() -> None:
     assert engine_from("") == "duckdb"
     with pytest.raises(ValueError, match="IOM_ENGINE must be one of duckdb, spark"):
         engine_from("postgres")
+
+
+def test_spark_conf_is_key_value_pairs_and_refuses_anything_else() -> None:
+    assert from_environment({}).spark_conf == ""
+    assert spark_conf_pairs(" spark.a.b = 1 ;; spark.c=x=y; ") == [
+        ("spark.a.b", "1"),
+        ("spark.c", "x=y"),
+    ]
+    conf = "spark.sql.adaptive.enabled=false"
+    assert from_environment({"IOM_SPARK_CONF": conf}).spark_conf == conf
+    for bad in ("spark.sql.adaptive.enabled", "adaptive=false", "=1"):
+        with pytest.raises(ValueError, match=r"IOM_SPARK_CONF: each setting is spark\.<name>="):
+            from_environment({"IOM_SPARK_CONF": bad})
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +72,7 @@ def test_a_run_keeps_every_configured_warehouse_setting() -> None:
         "engine",
         "spark_master",
         "spark_driver_memory",
+        "spark_conf",
     }
     assert given["data_dir"] == "/srv/iom"
     assert {k: v for k, v in given.items() if k != "data_dir"} == {

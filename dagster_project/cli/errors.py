@@ -115,6 +115,10 @@ def _user_error_lines(exc: Exception) -> list[str] | None:
     """The lines for an error the user can fix; None for a bug (its traceback stays)."""
     if isinstance(exc, UserError):
         return exc.lines()
+    from dagster_project.settings import SettingsError
+
+    if isinstance(exc, SettingsError):
+        return [str(exc)]
     # Imported here: these modules are heavy, and only needed once something went wrong.
     from dagster_project.publish.history import UnknownVersionError
     from dagster_project.publish.published import NotPublishedError

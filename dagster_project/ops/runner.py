@@ -28,8 +28,10 @@ def run_config_for(
     as_of: date | None = None,
     activate: bool = True,
     engine: str | None = None,
+    spark_conf: str | None = None,
 ) -> dict:
-    """engine: None keeps the one IOM_ENGINE chose (settings); a test or benchmark names one.
+    """engine, spark_conf: None keeps what IOM_ENGINE and IOM_SPARK_CONF chose (settings); a
+    test or benchmark may name others.
 
     Run config replaces a resource's whole config (fields left out take the class defaults,
     not the values Definitions was built with), so every configured value of the warehouse
@@ -44,6 +46,8 @@ def run_config_for(
         warehouse["data_dir"] = str(Path(data_dir).resolve())
         if engine:
             warehouse["engine"] = engine
+        if spark_conf is not None:
+            warehouse["spark_conf"] = spark_conf
         resources["warehouse"] = {"config": warehouse}
         resources["run_lock"] = {"config": {"data_dir": str(Path(data_dir).resolve())}}
     if landing_dir is not None:
@@ -108,10 +112,11 @@ def run_pipeline(
     instance: DagsterInstance | None = None,
     activate: bool = True,
     engine: str | None = None,
+    spark_conf: str | None = None,
 ) -> RunOutcome:
     job = defs.resolve_job_def(NIGHTLY_JOB_NAME)
     result = job.execute_in_process(
-        run_config=run_config_for(data_dir, landing_dir, as_of, activate, engine),
+        run_config=run_config_for(data_dir, landing_dir, as_of, activate, engine, spark_conf),
         instance=instance or instance_for(data_dir),
         raise_on_error=False,
     )

@@ -217,7 +217,10 @@ def _spark_before_stage(
             description="the spark engine runs dbt in process (dbt resource in_process: true)"
         )
     spark = spark_session(
-        warehouse.spark_dir, warehouse.spark_master, warehouse.spark_driver_memory
+        warehouse.spark_dir,
+        warehouse.spark_master,
+        warehouse.spark_driver_memory,
+        warehouse.spark_conf,
     )
     if first:
         reset_spark(spark, warehouse.spark_dir, SPARK_SCHEMAS)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from dagster_project.publish.versions import parquet_select
+from dagster_project.settings import spark_conf_pairs
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 DBT_TARGETS = {"duckdb": "warehouse", "spark": "spark"}
 _TO_SPARK = "to_spark"
 _FROM_SPARK = "from_spark"
+_JAVA_OPTIONS = "spark.driver.extraJavaOptions"
 _lock = threading.Lock()
 # The session this module started and its folder (getActiveSession is per thread; dbt runs
 # in a thread of its own).
@@ -63,8 +65,9 @@ def spark_available() -> str | None:
     return None
 
 
-def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSession:
-    """The process's Spark session, its tables under `spark_dir/warehouse`.
+def spark_session(spark_dir: Path, master: str, driver_memory: str, conf: str = "") -> SparkSession:
+    """The process's Spark session, its tables under `spark_dir/warehouse`; `conf` adds or
+    overrides settings (IOM_SPARK_CONF), Java options are added to the driver's own.
 
     A session already running on another folder (an earlier run in the same process, on
     another data dir) is stopped first: a Spark process has one warehouse folder.
@@ -75,6 +78,10 @@ def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSess
         raise SparkUnavailableError(f"the spark engine cannot run: {missing}")
     from pyspark.sql import SparkSession
 
+    extra = dict(spark_conf_pairs(conf))
+    java_options = " ".join(
+        filter(None, [f"-Dderby.system.home={spark_dir}", extra.pop(_JAVA_OPTIONS, "")])
+    )
     with _lock:
         if _session is not None and _session_dir == spark_dir:
             return _session
@@ -84,7 +91,7 @@ def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSess
         # Spark's Python workers (the presentation layer's SQL functions) run in this
         # interpreter, whose venv has the project; by default they start `python3` on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        session = (
+        builder = (
             SparkSession.builder.master(master)
             .appName("iom-warehouse")
             .config("spark.driver.memory", driver_memory)
@@ -96,9 +103,11 @@ def spark_session(spark_dir: Path, master: str, driver_memory: str) -> SparkSess
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
             .config("spark.ui.enabled", "false")
-            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
-            .getOrCreate()
+            .config(_JAVA_OPTIONS, java_options)
         )
+        for key, value in extra.items():
+            builder = builder.config(key, value)
+        session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
         _register_functions(session)
         _session, _session_dir = session, spark_dir

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.published import iom, publish
+from tests.ops.helpers import small_landing
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +122,13 @@ def test_debug_shows_the_traceback(published: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("The marts are listed by")
+
+
+def test_a_setting_the_run_cannot_start_with(tmp_path: Path) -> None:
+    landing = small_landing(tmp_path / "landing")
+    os.environ["IOM_SPARK_CONF"] = "spark.sql.adaptive.enabled"
+    try:
+        result = iom(tmp_path / "data", "run", "--landing", str(landing))
+    finally:
+        del os.environ["IOM_SPARK_CONF"]
+    assert_user_error(result, "IOM_SPARK_CONF: each setting is spark.<name>=<value>")

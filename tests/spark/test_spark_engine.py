@@ -25,6 +25,8 @@ _MISSING = spark_available()
 # a skip; elsewhere `make test` skips them, saying why.
 pytestmark = [
     pytest.mark.spark,
+    # About 180 s on one worker (2026-12-07): its test group is handed out first.
+    pytest.mark.duration(180),
     pytest.mark.skipif(
         _MISSING is not None and not os.environ.get("CI"),
         reason=f"spark engine unavailable: {_MISSING}",
@@ -34,14 +36,33 @@ pytestmark = [
 # check_results records each run's own id and time.
 VOLATILE = {"check_results": {"run_id", "checked_at"}}
 
+# IOM_SPARK_CONF for a landing this small: Spark's adaptive plans and whole-stage code
+# generation, and the JVM's optimising compiler, cost more than they save on a few hundred rows
+# a query; the rows are the same either way. The Spark run, alone on 2 cores, alternated three
+# times (2026-12-07): 110.7, 105.9, 109.2 s with Spark's defaults, 104.0, 92.5, 103.1 s with
+# these; the machine's CPU in the last pair 200.5 s against 163.8 s.
+SMALL_DATA_CONF = ";".join(
+    [
+        "spark.sql.adaptive.enabled=false",
+        "spark.sql.codegen.wholeStage=false",
+        "spark.driver.extraJavaOptions=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+    ]
+)
 
-def _run(landing: Path, data_dir: Path, engine: str) -> PipelineRun:
+
+def _run(landing: Path, data_dir: Path) -> PipelineRun:
     from dagster import DagsterInstance
 
     from dagster_project.ops.runner import run_pipeline
 
     with DagsterInstance.ephemeral() as instance:
-        outcome = run_pipeline(data_dir, landing_dir=landing, instance=instance, engine=engine)
+        outcome = run_pipeline(
+            data_dir,
+            landing_dir=landing,
+            instance=instance,
+            engine="spark",
+            spark_conf=SMALL_DATA_CONF,
+        )
     return PipelineRun(landing=landing, data_dir=data_dir, outcome=outcome)
 
 
@@ -57,7 +78,7 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def spark_run(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> PipelineRun:
-    run = _run(landing, tmp_path_factory.mktemp("spark_data"), "spark")
+    run = _run(landing, tmp_path_factory.mktemp("spark_data"))
     assert run.outcome.success, run.outcome.failures
     return run
 
@@ -115,6 +136,21 @@ def test_spark_run_publishes_a_version(spark_run: PipelineRun) -> None:
         tables = set(_tables(con))
     assert "nominal_scores" in tables
     assert parquet == tables
+
+
+def test_the_spark_conf_setting_reaches_the_session(spark_run: PipelineRun) -> None:
+    from dagster_project.transform.spark import spark_session
+
+    # the session the run started: the same folder finds it, whatever else is asked
+    session = spark_session(spark_run.data_dir.resolve() / "spark", "local[1]", "1g")
+    conf = session.sparkContext.getConf()
+    assert conf.get("spark.master") == "local[2]"
+    assert conf.get("spark.sql.adaptive.enabled") == "false"
+    assert conf.get("spark.sql.codegen.wholeStage") == "false"
+    # added to the driver's own option, not in its place
+    java = conf.get("spark.driver.extraJavaOptions")
+    assert "-Dderby.system.home=" in java and java.endswith(" -XX:+UseSerialGC")
+    assert java.index("-Dderby.system.home=") < java.index("-XX:TieredStopAtLevel=1")
 
 
 def test_published_marts_equal_duckdb(spark_run: PipelineRun, duckdb_run: PipelineRun) -> None:
