@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.pipeline import PipelineRun, SharedRuns, run_on
 
+if TYPE_CHECKING:
+    from dagster_project.demo.generator import GenerationResult
+
 OUTPUT_DIR = Path(__file__).parent / "output"
 
 
 @pytest.fixture(scope="session")
-def demo_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_generation(tmp_path_factory: pytest.TempPathFactory) -> GenerationResult:
+    """The default demo landing folder (`iom demo-data` with no options), generated once."""
     from dagster_project.demo.generator import generate_landing
 
-    return generate_landing(tmp_path_factory.mktemp("demo") / "landing").out_dir
+    return generate_landing(tmp_path_factory.mktemp("demo") / "landing")
+
+
+@pytest.fixture(scope="session")
+def demo_landing(demo_generation: GenerationResult) -> Path:
+    return demo_generation.out_dir
 
 
 @pytest.fixture(scope="session")
@@ -74,9 +83,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         for node in shared[1:]:
             parent[root(node)] = root(shared[0])
         shared_by_item[item.nodeid] = shared
+    group_of: dict[str, str] = {}
     for item in items:
         group = root(shared_by_item[item.nodeid][0]).split(":", 1)[1]
+        group_of[item.nodeid] = group
         item.add_marker(pytest.mark.xdist_group(name=group))
+    # The longest groups first (pytest_configure turns off xdist's own order, by number of
+    # tests): a group handed out last would run alone at the end while the other worker idles.
+    seconds_of_module: dict[str, float] = {}
+    for item in items:
+        mark = item.get_closest_marker("duration")
+        if mark is not None:
+            seconds_of_module[item.nodeid.split("::", 1)[0]] = float(mark.args[0])
+    seconds_of_group: dict[str, float] = {}
+    for module, seconds in seconds_of_module.items():
+        group = root(f"module:{module}").split(":", 1)[1]
+        seconds_of_group[group] = seconds_of_group.get(group, 0.0) + seconds
+    items.sort(key=lambda item: -seconds_of_group.get(group_of[item.nodeid], 0.0))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Hand groups out in the order pytest_collection_modifyitems leaves them.
+    if config.getoption("dist", None) == "loadgroup":
+        config.option.loadscopereorder = False
 
 
 # optionalhook: without pytest-xdist there is no such hook, and no groups to check.

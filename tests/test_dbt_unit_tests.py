@@ -12,9 +12,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from dagster_project.settings import DBT_PROJECT_DIR
 from dagster_project.transform.project import DBT_EXECUTABLE
 from tests.pipeline import PipelineRun
+
+# About 40 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(40)
 
 
 def test_every_unit_test_passes_on_the_built_warehouse(demo_run: PipelineRun, tmp_path: Path):

@@ -19,6 +19,9 @@ from dagster_project.ops.lock import read_holder
 from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun, run_on
 
+# About 50 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(50)
+
 
 @pytest.fixture(scope="module")
 def bad_landing(tmp_path_factory: pytest.TempPathFactory) -> GenerationResult:

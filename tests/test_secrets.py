@@ -18,12 +18,16 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 from dagster._core.remote_representation.external_data import RepositorySnap
 from dagster._serdes import serialize_value
 
 from dagster_project.ops.instance import open_instance
 from dagster_project.settings import PSEUDONYM_KEY_ENV, REPO_ROOT, from_environment
 from tests.landing import event, spell, write_landing
+
+# About 40 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(40)
 
 KNOWN_KEY = "known-test-key-7f3a9c41e2"
 

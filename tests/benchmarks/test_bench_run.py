@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# About 50 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(50)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = REPO_ROOT / "benchmarks" / "results"
 

@@ -24,6 +24,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dagster_project.demo.generator import GenerationResult, generate_landing
+from tests.pipeline import PipelineRun
 
 EXTRACT = date(2019, 3, 31)
 SEED_MATRIX = Path(__file__).resolve().parents[2] / "dbt" / "seeds" / "offence_weights.csv"
@@ -282,8 +283,9 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> GenerationResult:
 
 
 @pytest.fixture(scope="module")
-def default_scale(tmp_path_factory: pytest.TempPathFactory) -> GenerationResult:
-    return generate_landing(tmp_path_factory.mktemp("default") / "landing")
+def default_scale(demo_generation: GenerationResult) -> GenerationResult:
+    """The session's default demo landing (tests/conftest.py), generated once for every module."""
+    return demo_generation
 
 
 def test_same_seed_gives_the_same_bytes_and_another_seed_other_data(tmp_path: Path) -> None:
@@ -714,6 +716,5 @@ def test_convictions_follow_their_offences_by_days_to_months(
     assert gaps[int(0.95 * len(gaps))] > 150
 
 
-def test_the_pipeline_quarantines_nothing_of_the_default_demo(request: pytest.FixtureRequest):
-    run = request.getfixturevalue("demo_run")
-    assert run.rows("select count(*) from quarantine.rejected_rows") == [(0,)]
+def test_the_pipeline_quarantines_nothing_of_the_default_demo(demo_run: PipelineRun):
+    assert demo_run.rows("select count(*) from quarantine.rejected_rows") == [(0,)]

@@ -15,7 +15,8 @@ import pytest
 from dagster_project.demo.generator import generate_landing
 from tests.pipeline import run_on
 
-pytestmark = pytest.mark.validation
+# About 40 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = [pytest.mark.validation, pytest.mark.duration(40)]
 
 NOMINALS = 300
 POPULATION = 5_000

@@ -255,6 +255,5 @@ def test_random_landing_release_forecast_matches_the_definition(random_run: Pipe
     assert _mismatches(_forecast(random_run), expected_release_forecast()) == []
 
 
-def test_demo_data_keeps_the_invariants(request: pytest.FixtureRequest):
-    pytest.importorskip("dagster_project.demo.generator")
-    assert_invariants(request.getfixturevalue("demo_run"))
+def test_demo_data_keeps_the_invariants(demo_run: PipelineRun):
+    assert_invariants(demo_run)

@@ -32,9 +32,8 @@ PUBLISHED = {
 
 
 @pytest.fixture(scope="module")
-def demo(request: pytest.FixtureRequest) -> PipelineRun:
-    pytest.importorskip("dagster_project.demo.generator")
-    return request.getfixturevalue("demo_run")
+def demo(demo_run: PipelineRun) -> PipelineRun:
+    return demo_run
 
 
 def test_demo_figure_b_covers_sept_2018_to_march_2019(demo: PipelineRun, output_dir: Path):

@@ -17,6 +17,9 @@ from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing, use_tmp_instance, wait_for
 from tests.ops.minutely_definitions import MINUTELY_SCHEDULE
 
+# About 90 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(90)
+
 # The first every-minute tick comes at most 60 s after the daemon starts, plus start-up.
 FIRST_RUN_TIMEOUT_SECONDS = 150
 

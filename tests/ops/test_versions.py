@@ -28,6 +28,9 @@ from dagster_project.publish.versions import (
 from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing
 
+# About 50 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(50)
+
 READER_QUERY = "select count(*) as schemas from duckdb_schemas() where schema_name = 'marts'"
 
 

@@ -33,6 +33,9 @@ from dagster_project.publish.versions import (
 from dagster_project.settings import REPO_ROOT
 from tests.ops.helpers import small_landing
 
+# About 140 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(140)
+
 
 @dataclass
 class Site:

@@ -28,6 +28,9 @@ from tests.marts.idva import assessment, idva_case
 from tests.pipeline import run_on
 from tests.quality.staged import run_with_corruption
 
+# About 50 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(50)
+
 NOMINALS = [f"NOM-{i:07d}" for i in range(1, 5)]
 N1, N2, N3, N4 = NOMINALS
 

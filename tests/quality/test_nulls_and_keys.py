@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -17,15 +16,23 @@ from dagster_project.transform.project import DBT_EXECUTABLE
 ROWS = "(select * from (values (1, null, 3), (null, null, 4), (1, 5, 4)) as t(a, b, c))"
 
 
+# Each case: the columns that must not be null, and the keys (lists of columns) that must be unique.
+CASES = {
+    "single_and_composite": (["a", "b", "c"], [["a"], ["c"], ["a", "c"]]),
+    # (a, b): every row but one has a null b, so nothing is left to repeat.
+    "composite_with_nulls": (["c"], [["a", "c"], ["a", "b"]]),
+}
+
+
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One target folder and scratch database for the module: the later dbt calls parse only
-    what changed (dbt's partial parse needs the same target folder and profile)."""
-    return tmp_path_factory.mktemp("nulls_and_keys")
-
-
-def failures(scratch: Path, columns: list[str], keys: list[list[str]]) -> list[tuple]:
-    inline = f"{{{{ test_nulls_and_keys(model='{ROWS}', columns={columns!r}, keys={keys!r}) }}}}"
+def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
+    """Every case's failure rows, from one `dbt show` of all the cases (one dbt process)."""
+    scratch = tmp_path_factory.mktemp("nulls_and_keys")
+    inline = " union all ".join(
+        f"select '{case}' as case_name, * from ("
+        f"{{{{ test_nulls_and_keys(model='{ROWS}', columns={columns!r}, keys={keys!r}) }}}})"
+        for case, (columns, keys) in CASES.items()
+    )
     shown = subprocess.run(
         [
             str(DBT_EXECUTABLE),
@@ -33,6 +40,8 @@ def failures(scratch: Path, columns: list[str], keys: list[list[str]]) -> list[t
             "--quiet",
             "--output",
             "json",
+            "--limit",
+            "100",
             "--inline",
             inline,
             "--project-dir",
@@ -47,12 +56,16 @@ def failures(scratch: Path, columns: list[str], keys: list[list[str]]) -> list[t
         text=True,
         check=True,
     )
-    rows = json.loads(shown.stdout)["show"]
-    return sorted((r["rule"], r["checked_columns"], r["failing"]) for r in rows)
+    by_case: dict[str, list[tuple]] = {case: [] for case in CASES}
+    for row in json.loads(shown.stdout)["show"]:
+        by_case[row["case_name"]].append((row["rule"], row["checked_columns"], row["failing"]))
+    return {case: sorted(rows) for case, rows in by_case.items()}
 
 
-def test_each_column_with_nulls_and_each_duplicated_key_is_named_with_its_count(scratch: Path):
-    assert failures(scratch, ["a", "b", "c"], [["a"], ["c"], ["a", "c"]]) == [
+def test_each_column_with_nulls_and_each_duplicated_key_is_named_with_its_count(
+    failures: dict[str, list[tuple]],
+):
+    assert failures["single_and_composite"] == [
         ("not null", "a", 1),
         ("not null", "b", 2),
         ("unique", "a", 1),  # the value 1; the null is the not-null rule's
@@ -60,6 +73,7 @@ def test_each_column_with_nulls_and_each_duplicated_key_is_named_with_its_count(
     ]
 
 
-def test_a_composite_key_is_unique_when_no_two_rows_share_all_its_columns(scratch: Path):
-    # (a, b): every row but one has a null b, so nothing is left to repeat.
-    assert failures(scratch, ["c"], [["a", "c"], ["a", "b"]]) == []
+def test_a_composite_key_is_unique_when_no_two_rows_share_all_its_columns(
+    failures: dict[str, list[tuple]],
+):
+    assert failures["composite_with_nulls"] == []

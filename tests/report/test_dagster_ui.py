@@ -16,6 +16,9 @@ from tests.report.browser import TIMEOUT_MS, browser_page
 from tests.report.conftest import small_landing
 from tests.report.webserver import Webserver, dagster_webserver
 
+# About 60 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(60)
+
 RUN_TIMEOUT_S = 300
 # The webserver alone runs no daemon, so runs launch at once instead of waiting in a queue.
 INSTANCE_CONFIG = """\

@@ -21,6 +21,9 @@ from dagster_project.report.render import Report, write_report
 from dagster_project.settings import REPO_ROOT
 from tests.pipeline import PipelineRun
 
+# About 40 s on one worker (2026-12-07): its test group is handed out first.
+pytestmark = pytest.mark.duration(40)
+
 SECTIONS = (
     "scorecard",
     "trends",
@@ -113,9 +116,7 @@ def test_the_monthly_job_materialises_the_report_asset(small_run: PipelineRun):
     assert (small_run.data_dir / "reports" / "iom-performance-report-2019-03-31.pdf").is_file()
 
 
-def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytest.FixtureRequest):
-    pytest.importorskip("dagster_project.demo.generator")
-    demo_report: Report = request.getfixturevalue("demo_report")
+def test_on_the_demo_data_every_section_is_complete_and_traceable(demo_report: Report):
     assert demo_report.missing_marts == []
     html = demo_report.html_path.read_text()
     for section in demo_report.sections:
@@ -136,9 +137,7 @@ def test_on_the_demo_data_every_section_is_complete_and_traceable(request: pytes
     )
 
 
-def test_the_demo_report_says_what_its_figures_count(request: pytest.FixtureRequest):
-    pytest.importorskip("dagster_project.demo.generator")
-    demo_report: Report = request.getfixturevalue("demo_report")
+def test_the_demo_report_says_what_its_figures_count(demo_report: Report):
     html = demo_report.html_path.read_text()
     assert html.count("Reoffending Risk Score (RRS)") == 1  # spelled out once
     figures = {f.id: f for s in demo_report.sections for f in s.figures}
@@ -177,10 +176,8 @@ def test_the_method_page_is_a_real_link(small_report: Report):
 
 
 def test_the_demo_report_shows_felt_safer_and_figure_b_headlines_unsuppressed(
-    request: pytest.FixtureRequest,
+    demo_report: Report,
 ):
-    pytest.importorskip("dagster_project.demo.generator")
-    demo_report: Report = request.getfixturevalue("demo_report")
     figures = {f.id: f for s in demo_report.sections for f in s.figures}
     dviom = {row[0]: row[1] for row in figures["figure-a-dviom"].body["rows"]}
     felt_safer = dviom["IDVA survivors who felt safer at closure"]
@@ -197,10 +194,7 @@ def test_the_demo_report_shows_felt_safer_and_figure_b_headlines_unsuppressed(
     assert "*" in due_south
 
 
-def test_the_selection_section_holds_aggregates_only(request: pytest.FixtureRequest):
-    pytest.importorskip("dagster_project.demo.generator")
-    demo_report: Report = request.getfixturevalue("demo_report")
-    demo_run: PipelineRun = request.getfixturevalue("demo_run")
+def test_the_selection_section_holds_aggregates_only(demo_report: Report, demo_run: PipelineRun):
     with demo_run.published() as con:
         keys = [
             r[0]
@@ -223,10 +217,7 @@ def test_the_selection_section_holds_aggregates_only(request: pytest.FixtureRequ
     assert table["rows"][-1][3:] == [str(above), str(below)]
 
 
-def test_the_impact_paragraph_uses_the_versions_horizon(request: pytest.FixtureRequest):
-    pytest.importorskip("dagster_project.demo.generator")
-    demo_report: Report = request.getfixturevalue("demo_report")
-    demo_run: PipelineRun = request.getfixturevalue("demo_run")
+def test_the_impact_paragraph_uses_the_versions_horizon(demo_report: Report, demo_run: PipelineRun):
     version = json.loads((demo_run.data_dir / "current" / "version.json").read_text())
     horizon = version["dbt_vars"]["evaluation_horizon_months"]
     section = next(s for s in demo_report.sections if s.id == "significance")
@@ -274,10 +265,8 @@ def test_figure_a_shows_the_change_since_the_previous_published_version(
 
 
 def test_every_interval_drawn_is_labelled_and_every_comparison_gives_its_n(
-    request: pytest.FixtureRequest,
+    demo_report: Report,
 ):
-    pytest.importorskip("dagster_project.demo.generator")
-    demo_report: Report = request.getfixturevalue("demo_report")
     charts = {f.id: f for s in demo_report.sections for f in s.figures if f.kind == "chart"}
     # the chart's own text (matplotlib keeps text as text in the SVG)
     cohort = charts["chart-cohort-scores"].body

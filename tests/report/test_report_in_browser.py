@@ -41,15 +41,11 @@ def test_the_report_renders_in_chromium_while_marts_are_missing(
     check_in_browser(small_report, output_dir)
 
 
-def test_the_demo_report_renders_every_chart_in_chromium(
-    request: pytest.FixtureRequest, output_dir: Path
-):
-    pytest.importorskip("dagster_project.demo.generator")
-    report: Report = request.getfixturevalue("demo_report")
-    check_in_browser(report, output_dir)
+def test_the_demo_report_renders_every_chart_in_chromium(demo_report: Report, output_dir: Path):
+    check_in_browser(demo_report, output_dir)
     # the four charts of the report before the impact evaluation, its chart, and the mean
     # score by month
-    assert sum(f.kind == "chart" for s in report.sections for f in s.figures) == 6
+    assert sum(f.kind == "chart" for s in demo_report.sections for f in s.figures) == 6
 
 
 def test_the_pdf_first_page_is_not_blank(small_report: Report, output_dir: Path):
@@ -147,11 +143,9 @@ def test_filled_share_reads_a_blank_a_quarter_and_a_full_page():
 
 
 def test_the_demo_pdf_has_the_marking_and_page_numbers_on_every_page_and_no_near_empty_page(
-    request: pytest.FixtureRequest, output_dir: Path
+    demo_report: Report, output_dir: Path
 ):
-    pytest.importorskip("dagster_project.demo.generator")
-    report: Report = request.getfixturevalue("demo_report")
-    check_pages(report.pdf_path, "OFFICIAL", output_dir, fill=True)
+    check_pages(demo_report.pdf_path, "OFFICIAL", output_dir, fill=True)
 
 
 def test_the_marking_is_configurable(small_run: PipelineRun, tmp_path: Path, output_dir: Path):
@@ -164,14 +158,12 @@ def test_the_marking_is_configurable(small_run: PipelineRun, tmp_path: Path, out
     assert from_environment({}).protective_marking == "OFFICIAL"
 
 
-def test_the_demo_report_is_readable_400_px_wide(request: pytest.FixtureRequest, output_dir: Path):
-    pytest.importorskip("dagster_project.demo.generator")
-    report: Report = request.getfixturevalue("demo_report")
+def test_the_demo_report_is_readable_400_px_wide(demo_report: Report, output_dir: Path):
     with browser_page(width=400, height=800) as page:
-        page.goto(report.html_path.resolve().as_uri())
+        page.goto(demo_report.html_path.resolve().as_uri())
         # no horizontal scroll: wide tables scroll inside their own box
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
-        for figure in [f for s in report.sections for f in s.figures if f.kind == "chart"]:
+        for figure in [f for s in demo_report.sections for f in s.figures if f.kind == "chart"]:
             box = page.locator(f"figure#{figure.id} svg").first.bounding_box()
             assert box is not None and 200 < box["width"] <= 400, figure.id
         page.screenshot(path=str(output_dir / "report-400px.png"), full_page=True)
