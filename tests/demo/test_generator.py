@@ -473,9 +473,9 @@ def test_each_injected_row_has_one_defect_in_the_column_it_names(tmp_path: Path)
         "orphan_foreign_key",
     }
     for bad in (b for b in result.bad_rows if b.kind == "duplicate_key"):
-        rows = dict(read_feed(result.out_dir, bad.file))
-        key = [rows[bad.line][c] for c in KEYS[bad.file]]
-        first = min(n for n, row in rows.items() if [row[c] for c in KEYS[bad.file]] == key)
+        feed = rows[bad.file]
+        key = [feed[bad.line][c] for c in KEYS[bad.file]]
+        first = min(n for n, row in feed.items() if [row[c] for c in KEYS[bad.file]] == key)
         assert first < bad.line, bad
 
 
