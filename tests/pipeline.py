@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from dagster import DagsterInstance
 
+from dagster_project.ops.instance import ensure_dagster_home, open_instance
 from dagster_project.ops.runner import RunOutcome, run_pipeline
 
 
@@ -27,7 +28,7 @@ class PipelineRun:
     def instance(self) -> Iterator[DagsterInstance]:
         """The Dagster instance the run recorded its events in (a run that kept them)."""
         assert self.dagster_home is not None, "this run's events were not kept"
-        with DagsterInstance.local_temp(tempdir=str(self.dagster_home)) as instance:
+        with open_instance(self.dagster_home) as instance:
             yield instance
 
     @contextmanager
@@ -61,13 +62,13 @@ def run_on(
     landing: Path, data_dir: Path, as_of: date | None = None, dagster_home: Path | None = None
 ) -> PipelineRun:
     """One real run in process with a throwaway Dagster instance; with `dagster_home`, an
-    instance on disk there that keeps the run's events (materialisations, checks)."""
+    instance on disk there that keeps the run's events (materialisations, checks), configured
+    as a deployment's is (deploy/dagster.yaml, with its event log)."""
     if dagster_home is None:
         with DagsterInstance.ephemeral() as instance:
             outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
     else:
-        dagster_home.mkdir(parents=True, exist_ok=True)
-        with DagsterInstance.local_temp(tempdir=str(dagster_home)) as instance:
+        with open_instance(ensure_dagster_home(dagster_home)) as instance:
             outcome = run_pipeline(data_dir, landing_dir=landing, as_of=as_of, instance=instance)
     return PipelineRun(
         landing=landing, data_dir=data_dir, outcome=outcome, dagster_home=dagster_home
