@@ -92,7 +92,7 @@ def build_resources(
     engine: str = DEFAULT_ENGINE,
     spark_master: str = DEFAULT_SPARK_MASTER,
     spark_driver_memory: str = DEFAULT_SPARK_DRIVER_MEMORY,
-    spark_conf: str = "",
+    spark_conf: dg.EnvVar | str = "",
 ) -> dict[str, object]:
     return {
         "warehouse": WarehouseResource(
@@ -130,7 +130,7 @@ def resources_for(settings: Settings) -> dict[str, object]:
             settings.engine,
             settings.spark_master,
             settings.spark_driver_memory,
-            settings.spark_conf,
+            settings.spark_conf_setting(),
         ),
         **operations_resources(settings),
     }

@@ -91,6 +91,14 @@ class Settings:
 
         return dg.EnvVar(PSEUDONYM_KEY_ENV) if self.has_pseudonym_key else ""
 
+    def spark_conf_setting(self) -> dg.EnvVar | str:
+        """IOM_SPARK_CONF by name, as Dagster should receive it: its values may hold a
+        cluster's credentials, and Dagster shows a resource's config in the UI unless it is
+        an environment variable's."""
+        import dagster as dg
+
+        return dg.EnvVar(SPARK_CONF_ENV) if self.spark_conf else ""
+
 
 class SettingsError(ValueError):
     """An IOM_ setting the process cannot start with; the CLI prints it as one line."""

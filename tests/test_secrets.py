@@ -17,12 +17,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 from dagster._core.remote_representation.external_data import RepositorySnap
 from dagster._serdes import serialize_value
 
+from dagster_project.definitions import build_definitions
 from dagster_project.ops.instance import open_instance
+from dagster_project.ops.runner import run_config_value
+from dagster_project.resources import WarehouseResource
 from dagster_project.settings import PSEUDONYM_KEY_ENV, REPO_ROOT, from_environment
 from tests.landing import event, spell, write_landing
 
@@ -89,11 +93,39 @@ def test_the_pseudonym_key_appears_in_no_snapshot_run_config_or_event(tmp_path: 
 
 def test_the_code_location_snapshot_names_the_key_variable_but_holds_no_value(monkeypatch):
     monkeypatch.setenv(PSEUDONYM_KEY_ENV, KNOWN_KEY)
-    from dagster_project.definitions import build_definitions
-
     defs = build_definitions(from_environment())
     repository = defs.get_repository_def()
     snapshot = serialize_value(RepositorySnap.from_def(repository))
     assert KNOWN_KEY not in snapshot
     # The UI shows the variable's name where the value would be.
     assert PSEUDONYM_KEY_ENV in snapshot
+
+
+def test_the_spark_settings_are_given_by_name_and_read_when_the_run_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
+    """IOM_SPARK_CONF may hold a cluster's credentials: the UI and the run's record name the
+    variable, and the run still reads its value."""
+    conf = "spark.hadoop.fs.s3a.secret.key=known-spark-secret-5d2e"
+    monkeypatch.setenv("IOM_SPARK_CONF", conf)
+    defs = build_definitions(from_environment())
+    snapshot = serialize_value(RepositorySnap.from_def(defs.get_repository_def()))
+    assert "known-spark-secret" not in snapshot
+    assert "IOM_SPARK_CONF" in snapshot
+
+    @dg.op
+    def read_spark_conf(warehouse: WarehouseResource) -> str:
+        return warehouse.spark_conf
+
+    @dg.job
+    def spark_conf_job() -> None:
+        read_spark_conf()
+
+    configured = defs.resources["warehouse"]
+    given = {"data_dir": str(tmp_path), "spark_conf": run_config_value(configured.spark_conf)}
+    result = spark_conf_job.execute_in_process(
+        resources={"warehouse": configured},
+        run_config={"resources": {"warehouse": {"config": given}}},
+    )
+    assert result.output_for_node("read_spark_conf") == conf
+    assert "known-spark-secret" not in json.dumps(result.dagster_run.run_config)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
+from dagster import DagsterEventType, DagsterInstance, EnvVar, ExecuteInProcessResult
 from dagster._utils.error import SerializableErrorInfo
 
 from dagster_project.definitions import NIGHTLY_JOB_NAME, defs
@@ -20,6 +20,12 @@ class RunOutcome:
     run_id: str
     success: bool
     failures: list[str] = field(default_factory=list)
+
+
+def run_config_value(value: object) -> object:
+    """A configured value as run config gives it again: an environment variable by name, so
+    that its value stays out of the run's record and the UI."""
+    return {"env": value.env_var_name} if isinstance(value, EnvVar) else value
 
 
 def run_config_for(
@@ -41,7 +47,8 @@ def run_config_for(
     if data_dir is not None:
         configured = defs.resources["warehouse"]
         warehouse: dict[str, object] = {
-            name: getattr(configured, name) for name in type(configured).model_fields
+            name: run_config_value(getattr(configured, name))
+            for name in type(configured).model_fields
         }
         warehouse["data_dir"] = str(Path(data_dir).resolve())
         if engine:
