@@ -7,15 +7,12 @@ database), so they run against a copy of the demo run's warehouse.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from dagster_project.settings import DBT_PROJECT_DIR
-from dagster_project.transform.project import DBT_EXECUTABLE
+from tests.dbt_cli import run_dbt
 from tests.pipeline import PipelineRun
 
 # About 40 s on one worker (2026-12-07): its test group is handed out first.
@@ -26,23 +23,7 @@ def test_every_unit_test_passes_on_the_built_warehouse(demo_run: PipelineRun, tm
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copyfile(demo_run.data_dir / "warehouse.duckdb", warehouse)
     target = tmp_path / "target"
-    finished = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "test",
-            "--select",
-            "test_type:unit",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-        ],
-        env={**os.environ, "IOM_WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-    )
+    finished = run_dbt("test", "--select", "test_type:unit", warehouse=warehouse, target=target)
     assert finished.returncode == 0, finished.stdout[-3000:]
     declared = json.loads((target / "manifest.json").read_text())["unit_tests"]
     results = json.loads((target / "run_results.json").read_text())["results"]

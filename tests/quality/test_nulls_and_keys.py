@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
-from dagster_project.settings import DBT_PROJECT_DIR
-from dagster_project.transform.project import DBT_EXECUTABLE
+from tests.dbt_cli import run_dbt
 
 # a: one null, a = 1 twice. b: two nulls. c: none, c = 4 twice. (a, c) pairs: (1, 3) and
 # (1, 4), and one left out for its null.
@@ -33,29 +30,19 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]
         f"{{{{ test_nulls_and_keys(model='{ROWS}', columns={columns!r}, keys={keys!r}) }}}})"
         for case, (columns, keys) in CASES.items()
     )
-    shown = subprocess.run(
-        [
-            str(DBT_EXECUTABLE),
-            "show",
-            "--quiet",
-            "--output",
-            "json",
-            "--limit",
-            "100",
-            "--inline",
-            inline,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(scratch / "target"),
-        ],
-        env={**os.environ, "IOM_WAREHOUSE_PATH": str(scratch / "scratch.duckdb")},
-        capture_output=True,
-        text=True,
-        check=True,
+    shown = run_dbt(
+        "show",
+        "--quiet",
+        "--output",
+        "json",
+        "--limit",
+        "100",
+        "--inline",
+        inline,
+        warehouse=scratch / "scratch.duckdb",
+        target=scratch / "target",
     )
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
     by_case: dict[str, list[tuple]] = {case: [] for case in CASES}
     for row in json.loads(shown.stdout)["show"]:
         by_case[row["case_name"]].append((row["rule"], row["checked_columns"], row["failing"]))
