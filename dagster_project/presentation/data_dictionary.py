@@ -59,34 +59,41 @@ def _test_arguments(test: Mapping[str, Any]) -> Mapping[str, Any]:
     return kwargs.get("arguments") or kwargs
 
 
+def _accepted_values_label(values: list[Any]) -> str:
+    return f"accepted_values ({', '.join(map(str, values))})"
+
+
 def _test_labels(test: Mapping[str, Any]) -> dict[str, set[str]]:
     """What a test checks, by column ('' for the table): one test may check several columns,
-    and nulls_and_keys both required columns and keys."""
+    and row_rules a model's required columns, keys, accepted values and references."""
     name = (test.get("test_metadata") or {}).get("name") or test["name"]
     arguments = _test_arguments(test)
     if name == "accepted_values":
-        label = f"accepted_values ({', '.join(map(str, arguments.get('values', [])))})"
-        return {test.get("column_name") or "": {label}}
+        return {test.get("column_name") or "": {_accepted_values_label(arguments["values"])}}
     if name == "unique_combination":
         return {"": {f"unique_combination ({', '.join(arguments.get('columns', []))})"}}
-    if name == "nulls_and_keys":
-        # the one-node form of not_null for several columns, and of unique for the keys
+    if name == "row_rules":
+        # the one-node form of not_null, unique, accepted_values and relationships
         labels: dict[str, set[str]] = {c: {"not_null"} for c in arguments.get("columns", [])}
         for key in arguments.get("keys", []):
             if len(key) == 1:
                 labels.setdefault(key[0], set()).add("unique")
             else:
                 labels.setdefault("", set()).add(f"unique_combination ({', '.join(key)})")
+        for column, values in arguments.get("accepted_values", {}).items():
+            labels.setdefault(column, set()).add(_accepted_values_label(values))
+        for column in arguments.get("references", {}):
+            labels.setdefault(column, set()).add("relationships")
         return labels
     return {test.get("column_name") or "": {name}}
 
 
 def _primary_key(node: Mapping[str, Any], node_tests: list[Mapping[str, Any]]) -> list[str]:
-    """dbt's inferred primary key, else the first key of the model's nulls_and_keys test."""
+    """dbt's inferred primary key, else the first key of the model's row_rules test."""
     if node.get("primary_key"):
         return list(node["primary_key"])
     for test in node_tests:
-        if (test.get("test_metadata") or {}).get("name") == "nulls_and_keys":
+        if (test.get("test_metadata") or {}).get("name") == "row_rules":
             keys = _test_arguments(test).get("keys", [])
             if keys:
                 return list(keys[0])

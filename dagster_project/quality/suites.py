@@ -8,7 +8,7 @@ A published mart's columns and types are its enforced dbt model contract (its .y
 dbt/models/marts), which dbt checks when it builds the mart; the suite reads them from there
 rather than keeping a second list (docs/decisions/dbt.md).
 
-Required columns are not here: dbt's ``nulls_and_keys`` test checks them inside the build, so
+Required columns are not here: dbt's ``row_rules`` test checks them inside the build, so
 a null stops the models downstream of it. A rule is checked once, by one engine (see
 docs/decisions/quality.md); GX rules let nulls pass, as GX does.
 """

@@ -242,12 +242,10 @@ def test_a_duplicate_key_reaching_staging_fails_dbt_and_is_recorded(history: His
     duplicate = history.nights["duplicate"]
     assert not duplicate.outcome.success
     assert any(
-        f.startswith("iom_dbt_models") and "nulls_and_keys_stg_arrests" in f
+        f.startswith("iom_dbt_models") and "row_rules_stg_arrests" in f
         for f in duplicate.outcome.failures
     ), duplicate.outcome.failures
-    assert ("staging/stg_arrests", "nulls_and_keys_stg_arrests", "ERROR") in history.failed(
-        "duplicate"
-    )
+    assert ("staging/stg_arrests", "row_rules_stg_arrests", "ERROR") in history.failed("duplicate")
     assert_nothing_published(duplicate)
 
 

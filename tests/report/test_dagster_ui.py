@@ -76,7 +76,7 @@ def test_the_asset_graph_has_feeds_models_marts_checks_and_report_with_lineage(
     assert marts | _dbt_models("intermediate") <= parents["published_marts"]
     assert parents["performance_report"] == {"published_marts"}
     checks = nodes["staging/stg_iom_register"]["assetChecksOrError"]["checks"]
-    assert "nulls_and_keys_stg_iom_register" in {c["name"] for c in checks}
+    assert "row_rules_stg_iom_register" in {c["name"] for c in checks}
 
     with browser_page(1600, 1000) as page:
         page.goto(f"{webserver.url}/asset-groups")

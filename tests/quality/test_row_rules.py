@@ -1,4 +1,4 @@
-"""The nulls_and_keys generic test, run by dbt against DuckDB on a literal table."""
+"""The row_rules generic test, run by dbt against DuckDB on a literal table."""
 
 from __future__ import annotations
 
@@ -13,22 +13,35 @@ from tests.dbt_cli import run_dbt
 ROWS = "(select * from (values (1, null, 3), (null, null, 4), (1, 5, 4)) as t(a, b, c))"
 
 
-# Each case: the columns that must not be null, and the keys (lists of columns) that must be unique.
+# The relation the references point at: id 5 and 6.
+PARENT = "(select * from (values (5), (6)) as p(id))"
+
+# Each case: the columns that must not be null, the keys (lists of columns) that must be
+# unique, each column's accepted values, and each column's reference (relation and field).
 CASES = {
-    "single_and_composite": (["a", "b", "c"], [["a"], ["c"], ["a", "c"]]),
+    "single_and_composite": (["a", "b", "c"], [["a"], ["c"], ["a", "c"]], {}, {}),
     # (a, b): every row but one has a null b, so nothing is left to repeat.
-    "composite_with_nulls": (["c"], [["a", "c"], ["a", "b"]]),
+    "composite_with_nulls": (["c"], [["a", "c"], ["a", "b"]], {}, {}),
+    # a: 1, null, 1, all accepted (a null is the not-null rule's). c: 3, 4, 4, two outside.
+    # b: null, null, 5, all found. c: 3, 4, 4, none found.
+    "values_and_references": (
+        [],
+        [],
+        {"a": [1], "c": [3]},
+        {"b": {"to": PARENT, "field": "id"}, "c": {"to": PARENT, "field": "id"}},
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]]:
     """Every case's failure rows, from one `dbt show` of all the cases (one dbt process)."""
-    scratch = tmp_path_factory.mktemp("nulls_and_keys")
+    scratch = tmp_path_factory.mktemp("row_rules")
     inline = " union all ".join(
         f"select '{case}' as case_name, * from ("
-        f"{{{{ test_nulls_and_keys(model='{ROWS}', columns={columns!r}, keys={keys!r}) }}}})"
-        for case, (columns, keys) in CASES.items()
+        f"{{{{ test_row_rules(model='{ROWS}', columns={columns!r}, keys={keys!r}, "
+        f"accepted_values={accepted!r}, references={references!r}) }}}})"
+        for case, (columns, keys, accepted, references) in CASES.items()
     )
     shown = run_dbt(
         "show",
@@ -64,3 +77,12 @@ def test_a_composite_key_is_unique_when_no_two_rows_share_all_its_columns(
     failures: dict[str, list[tuple]],
 ):
     assert failures["composite_with_nulls"] == []
+
+
+def test_each_value_outside_the_accepted_and_each_value_not_found_is_counted_by_row(
+    failures: dict[str, list[tuple]],
+):
+    assert failures["values_and_references"] == [
+        ("accepted values", "c", 2),  # the two rows of 4
+        ("references", "c", 3),  # 3, 4 and 4: no id of the parent
+    ]
