@@ -1,7 +1,7 @@
 """The quality checks as Dagster asset checks: blocking on errors, recorded in the warehouse."""
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -322,21 +322,21 @@ def _result(outcome: CheckOutcome) -> dg.AssetCheckResult:
     )
 
 
-def _publish_and_record(
+def _record_and_report(
     context: dg.AssetCheckExecutionContext,
-    warehouse: WarehouseResource,
+    con: duckdb.DuckDBPyConnection,
     outcomes: list[CheckOutcome],
-) -> Iterator[dg.AssetCheckResult]:
+) -> list[dg.AssetCheckResult]:
+    """The selected outcomes recorded in quality.check_results, as Dagster's check results."""
     # A subset run (e.g. a re-check of one asset) reports only the checks it was asked for.
     selected = _selected(context)
     outcomes = [o for o in outcomes if (o.asset, o.check_name) in selected]
-    with warehouse.connect() as con:
-        record(con, context.run.run_id, outcomes)
+    record(con, context.run.run_id, outcomes)
     for outcome in outcomes:
         if not outcome.passed:
             log = context.log.error if outcome.severity == ERROR else context.log.warning
             log(f"{outcome.asset}: {outcome.check_name} failed ({outcome.observed_value})")
-        yield _result(outcome)
+    return [_result(outcome) for outcome in outcomes]
 
 
 def _selected(context: dg.AssetCheckExecutionContext) -> set[tuple[str, str]]:
@@ -439,7 +439,9 @@ def build_feed_checks(feed: str) -> dg.AssetChecksDefinition:
         run_settings: RunSettingsResource,
         quality: QualityResource,
     ) -> Iterable[dg.AssetCheckResult]:
-        with warehouse.connect(read_only=True) as con:
+        # One connection reads the feed and records the verdicts: opening the warehouse costs
+        # more than any of these checks.
+        with warehouse.connect() as con:
             outcomes = feed_outcomes(
                 con,
                 feed,
@@ -447,7 +449,8 @@ def build_feed_checks(feed: str) -> dg.AssetChecksDefinition:
                 run_settings.max_bad_row_share,
                 quality.max_row_drop_share,
             )
-        yield from _publish_and_record(context, warehouse, outcomes)
+            results = _record_and_report(context, con, outcomes)
+        yield from results
 
     return feed_checks
 
@@ -534,7 +537,9 @@ def build_table_checks(
                     )
                 )
         context.log.info(f"Data Docs: {runner.build_docs()}")
-        yield from _publish_and_record(context, warehouse, outcomes)
+        with warehouse.connect() as con:
+            results = _record_and_report(context, con, outcomes)
+        yield from results
         errors = [
             f"{o.asset}: {o.check_name}" for o in outcomes if not o.passed and o.severity == ERROR
         ]
