@@ -10,6 +10,7 @@ benchmarks/results/.
     python benchmarks/run.py --scales 500,5000:100000 --no-save   # NOMINALS[:PEOPLE]
     python benchmarks/run.py --huge           # adds 500 nominals in 1,500,000 people
     python benchmarks/run.py --scales 500 --against 9fd1c11   # that commit, then this tree
+    python benchmarks/run.py --scales 500 --against 9fd1c11 --pairs 3   # median of 3 pairs
     python benchmarks/run.py --engines duckdb,spark     # each scale on both engines, side by side
 
 A scale is a number of nominals and a population around them (people with no IOM spell,
@@ -23,6 +24,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -571,17 +573,29 @@ def format_ratios(found: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def compare(old: list[ScaleResult], new: list[ScaleResult]) -> dict[str, Any]:
-    """This tree against the --against commit, scale by scale: wall and CPU, new / old."""
+def compare(pairs: dict[str, list[tuple[ScaleResult, ScaleResult]]]) -> dict[str, Any]:
+    """This tree against the --against commit, scale by scale: wall and CPU, new / old.
+
+    Each pair is one old run and one new run of the scale, one right after the other; a scale
+    with several pairs gives the median of their ratios (and of their times), so a machine that
+    speeds up or slows down between two runs moves one pair, not the result.
+    """
     found = {}
-    for before, after in zip(old, new, strict=True):
-        found[after.key] = {
-            "wall_old_s": before.total_s,
-            "wall_new_s": after.total_s,
-            "wall_ratio": after.total_s / before.total_s,
-            "cpu_old_s": before.cpu_s,
-            "cpu_new_s": after.cpu_s,
-            "cpu_ratio": after.cpu_s / before.cpu_s,
+    for key, scale_pairs in pairs.items():
+        measured = [
+            {
+                "wall_old_s": old.total_s,
+                "wall_new_s": new.total_s,
+                "wall_ratio": new.total_s / old.total_s,
+                "cpu_old_s": old.cpu_s,
+                "cpu_new_s": new.cpu_s,
+                "cpu_ratio": new.cpu_s / old.cpu_s,
+            }
+            for old, new in scale_pairs
+        ]
+        found[key] = {
+            **{name: statistics.median(m[name] for m in measured) for name in measured[0]},
+            "pairs": measured,
         }
     return found
 
@@ -593,11 +607,22 @@ def format_comparison(found: dict[str, Any], commit: str) -> str:
         f"{TARGETS['against']})",
     ]
     for scale, r in found.items():
+        pairs = r["pairs"]
+        median = f"median of {len(pairs)} pairs, " if len(pairs) > 1 else ""
         lines += [
             f"{scale.replace(':', ' nominals, ')} people:",
-            f"  wall  {r['wall_old_s']:.1f} s -> {r['wall_new_s']:.1f} s = {r['wall_ratio']:.2f}x",
-            f"  CPU   {r['cpu_old_s']:.1f} s -> {r['cpu_new_s']:.1f} s = {r['cpu_ratio']:.2f}x",
+            f"  wall  {median}{r['wall_old_s']:.1f} s -> {r['wall_new_s']:.1f} s = "
+            f"{r['wall_ratio']:.2f}x",
+            f"  CPU   {median}{r['cpu_old_s']:.1f} s -> {r['cpu_new_s']:.1f} s = "
+            f"{r['cpu_ratio']:.2f}x",
         ]
+        if len(pairs) > 1:
+            lines += [
+                f"  pair {i}: wall {p['wall_old_s']:.1f} -> {p['wall_new_s']:.1f} s = "
+                f"{p['wall_ratio']:.2f}x, CPU {p['cpu_old_s']:.1f} -> {p['cpu_new_s']:.1f} s = "
+                f"{p['cpu_ratio']:.2f}x"
+                for i, p in enumerate(pairs, start=1)
+            ]
     return "\n".join(lines)
 
 
@@ -667,6 +692,14 @@ def main(argv: list[str] | None = None) -> int:
         "alternating with this tree's, and print new / old",
     )
     parser.add_argument(
+        "--pairs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --against: N old and N new runs of each scale, alternating (old, new, new, "
+        "old, ...); new / old is the median of the N pairs",
+    )
+    parser.add_argument(
         "--child", nargs=3, metavar=("LANDING", "DATA_DIR", "OUT"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -704,12 +737,26 @@ def main(argv: list[str] | None = None) -> int:
             )
         engines = [e.strip() for e in args.engines.split(",") if e.strip()]
         results, old_results, other_engines = [], [], []
+        pairs: dict[str, list[tuple[ScaleResult, ScaleResult]]] = {}
         for scale in scales:
             what = f"{scale[0]:,} nominals, {scale[1]:,} people"
             if old_tree is not None:
-                print(f"running {what} at {against} ...", flush=True)
-                old_results.append(run_scale(scale, work, old_tree, f"-{against}"))
-            for engine in engines:
+                for pair in range(1, args.pairs + 1):
+                    # Each run in a data folder of its own: a second run in one would be a
+                    # second night. Every other pair runs the new code first.
+                    label = f"-{pair}" if args.pairs > 1 else ""
+                    sides = ["old", "new"] if pair % 2 else ["new", "old"]
+                    done: dict[str, ScaleResult] = {}
+                    for side in sides:
+                        tree, name = (old_tree, against) if side == "old" else (REPO_ROOT, "HEAD")
+                        print(f"running {what} at {name} (pair {pair}) ...", flush=True)
+                        suffix = f"-{against}{label}" if side == "old" else label
+                        engine = "duckdb" if side == "old" else engines[0]
+                        done[side] = run_scale(scale, work, tree, suffix, engine)
+                    pairs.setdefault(done["new"].key, []).append((done["old"], done["new"]))
+                old_results.append(pairs[done["new"].key][0][0])
+                results.append(pairs[done["new"].key][0][1])
+            for engine in engines if old_tree is None else engines[1:]:
                 print(f"running {what} on {engine} ...", flush=True)
                 run = run_scale(scale, work, engine=engine)
                 (results if engine == engines[0] else other_engines).append(run)
@@ -722,7 +769,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(results))
     found = ratios(results)
     print(format_ratios(found))
-    comparison = compare(old_results, results) if old_results else None
+    comparison = compare(pairs) if pairs else None
     if comparison:
         print(format_comparison(comparison, against or ""))
     if other_engines:
