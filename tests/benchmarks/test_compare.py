@@ -2,45 +2,39 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from benchmarks.run import ScaleResult, compare, format_comparison
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_run", REPO_ROOT / "benchmarks/run.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    # dataclasses look their module up by name
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _result(bench: ModuleType, wall: float, cpu: float) -> object:
-    return bench.ScaleResult(500, 0, 100, 0.0, 0.0, 1.0, 1.0, cpu, {"total_s": wall})
+def _result(wall: float, cpu: float) -> ScaleResult:
+    return ScaleResult(500, 0, 100, 0.0, 0.0, 1.0, 1.0, cpu, {"total_s": wall})
 
 
 def test_three_pairs_give_the_median_of_their_ratios_not_the_ratio_of_medians() -> None:
-    bench = _bench()
-    pairs = [(30.0, 33.0, 15.0, 16.5), (40.0, 44.0, 16.0, 17.6), (32.0, 35.0, 20.8, 21.0)]
-    found = bench.compare(
+    # (old wall, old CPU, new wall, new CPU) of each pair
+    pairs = [(30.0, 33.0, 18.0, 16.5), (40.0, 44.0, 16.0, 17.6), (20.0, 35.0, 10.0, 21.0)]
+    found = compare(
         {
             "500:0": [
-                (_result(bench, old_wall, old_cpu), _result(bench, new_wall, new_cpu))
+                (_result(old_wall, old_cpu), _result(new_wall, new_cpu))
                 for old_wall, old_cpu, new_wall, new_cpu in pairs
             ]
         }
     )["500:0"]
-    # wall ratios 0.5, 0.4, 0.65: median 0.5 (the ratio of the median times is 20.8 / 32 = 0.65)
-    assert [round(p["wall_ratio"], 4) for p in found["pairs"]] == [0.5, 0.4, 0.65]
+    # wall ratios 0.6, 0.4, 0.5: median 0.5. The ratio of the median times would be
+    # 16 / 30 = 0.533.
+    assert [round(p["wall_ratio"], 4) for p in found["pairs"]] == [0.6, 0.4, 0.5]
     assert round(found["wall_ratio"], 4) == 0.5
+    assert (found["wall_old_s"], found["wall_new_s"]) == (30.0, 16.0)
     # CPU ratios 0.5, 0.4, 0.6: median 0.5
     assert round(found["cpu_ratio"], 4) == 0.5
-    assert (found["wall_old_s"], found["wall_new_s"]) == (32.0, 16.0)
-    text = bench.format_comparison({"500:0": found}, "9fd1c11")
-    assert "wall  median of 3 pairs, 32.0 s -> 16.0 s = 0.50x" in text
-    assert "pair 3: wall 32.0 -> 20.8 s = 0.65x, CPU 35.0 -> 21.0 s = 0.60x" in text
+    text = format_comparison({"500:0": found}, "9fd1c11")
+    assert "wall  0.50x, the median of 3 pairs' ratios (median times 30.0 s -> 16.0 s)" in text
+    assert "pair 3: wall 20.0 -> 10.0 s = 0.50x, CPU 35.0 -> 21.0 s = 0.60x" in text
+
+
+def test_one_pair_is_printed_as_one_comparison() -> None:
+    found = compare({"500:0": [(_result(32.0, 36.0), _result(16.0, 18.0))]})
+    text = format_comparison(found, "9fd1c11")
+    assert "  wall  32.0 s -> 16.0 s = 0.50x" in text
+    assert "  CPU   36.0 s -> 18.0 s = 0.50x" in text
+    assert "pair 1" not in text
