@@ -45,8 +45,11 @@ class Site:
     april: Path
 
 
-def iom(data_dir: Path, *args: str, kill_at: str = "", wait: bool = True):
+def iom(data_dir: Path, *args: str, kill_at: str = "", wait: bool = True, hold: Path | None = None):
+    """hold: the run waits at its first feed while that file exists (ops/faults.py)."""
     env = {**os.environ, "IOM_DATA_DIR": str(data_dir), "IOM_KILL_AT": kill_at}
+    if hold is not None:
+        env.update({"IOM_HOLD_AT": "ingest", "IOM_HOLD_FILE": str(hold)})
     env.pop("DAGSTER_HOME", None)
     command = [sys.executable, "-m", "dagster_project.cli", *args]
     if not wait:
@@ -124,16 +127,21 @@ def test_the_next_run_succeeds_marks_the_dead_and_another_run_is_refused(site: S
     dead = read_holder(site.data_dir)
     # A later extract than any published (an older one is refused by the freshness check).
     may = small_landing(site.root / "may", date(2019, 5, 31), 9)
-    first = iom(site.data_dir, "run", "--landing", str(may), wait=False)
-    # The second starts 3 s later with another landing folder (issue 18, finding 2).
+    # The first waits at its first feed until the second has tried: a fixed pause lost the
+    # race once the first finished within it.
+    hold = site.root / "hold"
+    hold.touch()
+    first = iom(site.data_dir, "run", "--landing", str(may), wait=False, hold=hold)
+    # The second starts while the first holds the warehouse, with another landing folder
+    # (issue 18, finding 2).
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         holder = read_holder(site.data_dir)
         if holder is not None and holder.run_id != dead.run_id:
             break
         time.sleep(0.5)
-    time.sleep(3)
     second = iom(site.data_dir, "run", "--landing", str(site.april))
+    hold.unlink()
     stdout, stderr = first.communicate(timeout=900)
     assert first.returncode == 0, stderr[-2000:]
     assert second.returncode == 1
