@@ -94,14 +94,18 @@ def test_no_raw_identifier_reaches_any_table(bad_run: PipelineRun, bad_landing):
 
 
 def test_analysts_can_query_while_a_run_is_in_progress_and_logs_hold_no_identifier(
-    bad_run: PipelineRun, bad_landing
+    bad_run: PipelineRun, bad_landing, tmp_path: Path
 ):
     env = {**os.environ, "IOM_DATA_DIR": str(bad_run.data_dir)}
     cli = [sys.executable, "-m", "dagster_project.cli"]
+    # The run waits at its first feed until the query is done (ops/faults.py): holding the
+    # warehouse, whatever the two processes' speeds.
+    hold = tmp_path / "hold"
+    hold.touch()
     run = subprocess.Popen(
         [*cli, "run", "--landing", str(bad_landing.out_dir)],
         cwd=REPO_ROOT,
-        env=env,
+        env={**env, "IOM_HOLD_AT": "ingest", "IOM_HOLD_FILE": str(hold)},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -129,6 +133,7 @@ def test_analysts_can_query_while_a_run_is_in_progress_and_logs_hold_no_identifi
     # The published copy's tables: a header, a rule, the count, then "(1 rows)".
     assert int(query.stdout.splitlines()[2]) > 0, query.stdout
     assert run_holds_the_warehouse(), "the run ended before the query did: no overlap shown"
+    hold.unlink()
     log, _ = run.communicate(timeout=300)
     assert run.returncode == 0, log[-3000:]
     tokens = set(re.findall(r"[A-Za-z0-9_-]+", log))
